@@ -1,0 +1,49 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run    install into .venv and start the server with every bundled service on port 5000
+#   make test   install into .venv and run the whole test suite
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STATE  ?= state
+PORT   ?= 5000
+
+.PHONY: install install-test run test bench lock clean
+
+# Exact versions from the lock files, then the project itself without touching them.
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; Python 3.11 is required (PYTHON=... to choose)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
+	$(BIN)/pip install --quiet -r requirements-test.lock
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(BIN)/airgap serve Eula=accept Port=$(PORT)
+
+test: install-test
+	$(BIN)/python -m pytest
+
+bench: install-test
+	$(BIN)/python bench/language_detection.py
+
+# Re-resolve the pins from pyproject.toml (needs the package registry).
+lock:
+	rm -rf /tmp/airgap-lock && $(PYTHON) -m venv /tmp/airgap-lock
+	/tmp/airgap-lock/bin/pip install --quiet --upgrade pip
+	/tmp/airgap-lock/bin/pip install --quiet .
+	/tmp/airgap-lock/bin/pip freeze --exclude airgap > requirements.lock
+	/tmp/airgap-lock/bin/pip install --quiet ".[test]"
+	/tmp/airgap-lock/bin/pip freeze --exclude airgap | grep -vxFf requirements.lock > requirements-test.lock || true
+
+clean:
+	rm -rf $(VENV) $(STATE)

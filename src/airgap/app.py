@@ -1,0 +1,122 @@
+"""``create_app(settings)``: one ASGI application with the services the settings enable."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from airgap import __version__
+from airgap.platform import health
+from airgap.platform.errors import ApiError, BadRequest, MethodNotAllowed, NotFound
+from airgap.platform.executor import InferencePool
+from airgap.platform.gateway import Gate, GatewayMiddleware
+from airgap.platform.metering import UsageRecorder
+from airgap.platform.metrics import MetricsMiddleware
+from airgap.platform.responses import JSONResponse, error_response
+from airgap.platform.runtime import Runtime
+from airgap.platform.settings import Settings
+from airgap.services import registry
+
+log = logging.getLogger("airgap.app")
+
+
+def create_app(
+    settings: Settings,
+    *,
+    recorder: UsageRecorder | None = None,
+    gates: Sequence[Gate] = (),
+    runtime: Runtime | None = None,
+) -> FastAPI:
+    runtime = runtime or Runtime(settings=settings, pool=InferencePool(settings.threads))
+    for service_class in registry.resolve(settings.services):
+        service = service_class(runtime)
+        runtime.services.append(service)
+        for prefix in service.path_prefixes:
+            runtime.dialects.register(prefix, service.dialect)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Load models in the background so that /ContainerLiveness answers at once
+        # and /ready says 503 until every engine is in memory.
+        loading = asyncio.get_running_loop().run_in_executor(None, _load_all, runtime)
+        try:
+            yield
+        finally:
+            loading.cancel()
+            runtime.pool.shutdown()
+            if recorder is not None:
+                recorder.close()
+
+    app = FastAPI(
+        title="airgap",
+        version=__version__,
+        summary="Azure AI services containers, offline. Wire-compatible with the official Azure SDKs.",
+        docs_url="/swagger",
+        openapi_url="/swagger/v1/swagger.json",
+        redoc_url=None,
+        default_response_class=JSONResponse,
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.include_router(health.router)
+    for service in runtime.services:
+        for router in service.routers():
+            app.include_router(router)
+
+    _install_error_handlers(app, runtime)
+    app.add_middleware(GatewayMiddleware, runtime=runtime, gates=gates, recorder=recorder)
+    app.add_middleware(MetricsMiddleware)
+    return app
+
+
+def _load_all(runtime: Runtime) -> None:
+    for service in runtime.services:
+        try:
+            service.load()
+        except Exception as exc:  # a broken model install must show on /ready, not kill the process
+            log.exception("Loading the %s service failed", service.name)
+            runtime.load_error = f"{service.name}: {type(exc).__name__}: {exc}"
+            return
+    log.info("All engines loaded: %s", ", ".join(s.name for s in runtime.services))
+
+
+def _install_error_handlers(app: FastAPI, runtime: Runtime) -> None:
+    def respond(request: Request, error: ApiError) -> JSONResponse:
+        return error_response(error, runtime.dialects.for_path(request.url.path))
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return respond(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg')}" for err in exc.errors()
+        )
+        return respond(request, BadRequest(f"Invalid request: {problems}.", inner_code="InvalidParameterValue"))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        target = f"{request.method} {request.url.path}"
+        if exc.status_code == 404:
+            error: ApiError = NotFound(f"Resource not found: {target}. GET /swagger lists the routes served here.")
+        elif exc.status_code == 405:
+            error = MethodNotAllowed(f"Method not allowed: {target}. GET /swagger lists the methods each route takes.")
+        else:
+            error = ApiError(str(exc.detail), status=exc.status_code, code="InvalidRequest")
+        return respond(request, error)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("Unhandled error on %s %s", request.method, request.url.path)
+        error = ApiError(
+            "The server failed while handling this request; the error is in the server log.",
+            code="InternalServerError",
+        )
+        return respond(request, error)

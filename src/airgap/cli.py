@@ -1,0 +1,63 @@
+"""The ``airgap`` command line.
+
+``airgap serve [Key=Value ...]`` is the container entry point: it takes the
+Azure-style settings and runs the server (``python -m airgap serve`` is the same).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from airgap import __version__
+from airgap.platform.settings import Settings, SettingsError, settings_help
+from airgap.services import registry
+
+EULA_MESSAGE = (
+    "airgap: the end-user licence agreement was not accepted. Pass Eula=accept on the command line "
+    "(or set the environment variable EULA=accept) to start."
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="airgap", description="Azure AI services containers, offline.")
+    parser.add_argument("--version", action="version", version=f"airgap {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser(
+        "serve",
+        help="run the server",
+        description="Run the airgap server with Azure-style settings (Key=Value).",
+        epilog=settings_help() + "\n\nbundled services: " + ", ".join(registry.BUNDLED),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument("settings", nargs="*", metavar="Key=Value", help="settings, e.g. Eula=accept Port=5000")
+    serve.add_argument("--workers", type=int, help="server processes (same as Workers=N)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    return 2
+
+
+def _serve(args: argparse.Namespace) -> int:
+    tokens = list(args.settings)
+    if args.workers is not None:
+        tokens.append(f"Workers={args.workers}")
+    try:
+        settings = Settings.load(tokens, os.environ)
+        registry.resolve(settings.services)
+    except (SettingsError, registry.UnknownService) as exc:
+        print(f"airgap: {exc}", file=sys.stderr)
+        return 2
+    if not settings.eula_accepted:
+        print(EULA_MESSAGE, file=sys.stderr)
+        return 1
+    from airgap.server import serve
+
+    serve(settings)
+    return 0

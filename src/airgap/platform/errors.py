@@ -1,0 +1,148 @@
+"""Errors that become Azure error envelopes.
+
+Exception tree::
+
+    ApiError                    any failure answered with an error envelope
+      +-- BadRequest            400: the request itself is wrong (body, parameters)
+      +-- NotFound              404: unknown route, job or model
+      +-- PayloadTooLarge       413: body over Http:MaxRequestBodyBytes
+      +-- UnsupportedMediaType  415: Content-Type the route cannot read
+      +-- Forbidden             403: licence expired, quota used up, service not licensed
+      +-- Unauthorized          401: inbound key required and missing or wrong
+      +-- ServiceUnavailable    503: engines still loading, output disk full, ...
+
+Each API family renders an ``ApiError`` in its own dialect (the Language and
+Vision APIs use string codes with an ``innererror``; Translator 3.0 uses
+integer codes). The dialect is chosen by path prefix; see ``Dialect``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+class ApiError(Exception):
+    status = 500
+    code = "InternalServerError"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        inner_code: str | None = None,
+        code: str | None = None,
+        status: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        target: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.inner_code = inner_code
+        self.target = target
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+        self.headers = dict(headers or {})
+
+
+class BadRequest(ApiError):
+    status = 400
+    code = "InvalidRequest"
+
+
+class Unauthorized(ApiError):
+    status = 401
+    code = "Unauthorized"
+
+
+class Forbidden(ApiError):
+    status = 403
+    code = "Forbidden"
+
+
+class NotFound(ApiError):
+    status = 404
+    code = "NotFound"
+
+
+class MethodNotAllowed(ApiError):
+    status = 405
+    code = "MethodNotAllowed"
+
+
+class PayloadTooLarge(ApiError):
+    status = 413
+    code = "InvalidRequest"
+
+
+class UnsupportedMediaType(ApiError):
+    status = 415
+    code = "InvalidRequest"
+
+
+class ServiceUnavailable(ApiError):
+    status = 503
+    code = "ServiceUnavailable"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Dialect(Protocol):
+    """How one API family writes an error on the wire."""
+
+    def render(self, error: ApiError) -> Rendered: ...
+
+
+class AzureDialect:
+    """``{"error": {"code", "message", "innererror"?: {"code", "message"}}}``.
+
+    Used by Text Analytics v3.x, Language, Vision and Document Intelligence.
+    The Language API also sends the code in the ``x-ms-error-code`` header.
+    Text Analytics v3.0's contract spells the codes in lowerCamel.
+    """
+
+    def __init__(self, lower_camel: bool = False) -> None:
+        self.lower_camel = lower_camel
+
+    def render(self, error: ApiError) -> Rendered:
+        spell = lower_camel if self.lower_camel else str
+        body: dict[str, Any] = {"code": spell(error.code), "message": error.message}
+        if error.target:
+            body["target"] = error.target
+        if error.inner_code:
+            body["innererror"] = {"code": spell(error.inner_code), "message": error.message}
+        headers = {"x-ms-error-code": error.code, **error.headers}
+        return Rendered(error.status, {"error": body}, headers)
+
+
+def lower_camel(code: str) -> str:
+    return code[:1].lower() + code[1:]
+
+
+AZURE = AzureDialect()
+
+
+class DialectMap:
+    """Picks the dialect for a path: the longest registered prefix wins."""
+
+    def __init__(self, default: Dialect = AZURE) -> None:
+        self._default = default
+        self._prefixes: list[tuple[str, Dialect]] = []
+
+    def register(self, prefix: str, dialect: Dialect) -> None:
+        self._prefixes.append((prefix, dialect))
+        self._prefixes.sort(key=lambda item: len(item[0]), reverse=True)
+
+    def for_path(self, path: str) -> Dialect:
+        for prefix, dialect in self._prefixes:
+            if path.startswith(prefix):
+                return dialect
+        return self._default

@@ -1,0 +1,275 @@
+"""Azure-style container settings, parsed once into an immutable object.
+
+The .NET configuration convention that Azure AI containers follow:
+
+* ``Key=Value`` tokens on the command line, and environment variables;
+* keys are case-insensitive and ``:`` and ``__`` are the same separator
+  (``Mounts:Output`` == ``MOUNTS__OUTPUT``), because Kubernetes rejects ``:``
+  in environment variable names;
+* command line over environment over defaults.
+
+Every setting is declared once in ``SETTINGS`` (name, type, default, help);
+the CLI help, ``docs/configuration.md`` (checked by a test) and the parser all
+read that table. Nothing else in the project reads ``os.environ`` for
+configuration.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("airgap.settings")
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message says which and why."""
+
+
+def _parse_bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"true", "1", "yes", "on"}:
+        return True
+    if value in {"false", "0", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true or false, got {raw!r}")
+
+
+def _parse_int(raw: str) -> int:
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise ValueError(f"expected a whole number, got {raw!r}") from None
+
+
+def _parse_positive_int(raw: str) -> int:
+    value = _parse_int(raw)
+    if value < 1:
+        raise ValueError(f"expected a number of at least 1, got {raw!r}")
+    return value
+
+
+def _parse_port(raw: str) -> int:
+    value = _parse_int(raw)
+    if not 0 <= value <= 65535:
+        raise ValueError(f"expected a TCP port 0-65535, got {raw!r}")
+    return value
+
+
+def _parse_list(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip().lower() for item in raw.replace(";", ",").split(",") if item.strip())
+
+
+def _parse_path(raw: str) -> Path | None:
+    return Path(raw.strip()) if raw.strip() else None
+
+
+def _parse_str(raw: str) -> str:
+    return raw.strip()
+
+
+_LOG_LEVELS = {
+    "trace": logging.DEBUG,
+    "debug": logging.DEBUG,
+    "information": logging.INFO,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+    "critical": logging.CRITICAL,
+    "none": logging.CRITICAL + 10,
+}
+
+
+def _parse_log_level(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in _LOG_LEVELS:
+        raise ValueError(f"expected one of {', '.join(sorted(_LOG_LEVELS))}, got {raw!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One setting: its Azure-style key, the attribute it fills, how to parse it."""
+
+    key: str
+    attr: str
+    parse: Callable[[str], Any]
+    default: Any
+    help: str
+    secret: bool = False
+
+    @property
+    def normalized(self) -> str:
+        return normalize_key(self.key)
+
+    def default_text(self) -> str:
+        if self.default is None:
+            return "(unset)"
+        if isinstance(self.default, tuple):
+            return ",".join(self.default) if self.default else "(all bundled)"
+        if isinstance(self.default, bool):
+            return "True" if self.default else "False"
+        return str(self.default)
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec("Eula", "eula", _parse_str, None,
+                "Must be 'accept' to start: you accept the licence terms of airgap and its models."),
+    SettingSpec("Billing", "billing", _parse_str, None,
+                "URL of the licence authority (the stand-in for the Azure resource endpoint)."),
+    SettingSpec("ApiKey", "api_key", _parse_str, None,
+                "Key of a resource at the authority; used to download a licence or to report usage, "
+                "never to authenticate incoming requests.", secret=True),
+    SettingSpec("DownloadLicense", "download_license", _parse_bool, False,
+                "True: fetch a licence from Billing into Mounts:License and exit."),
+    SettingSpec("Mounts:License", "license_dir", _parse_path, None,
+                "Folder that holds licence files (disconnected mode)."),
+    SettingSpec("Mounts:Output", "output_dir", _parse_path, None,
+                "Folder for usage records and logs; several servers may share it."),
+    SettingSpec("Mounts:Shared", "shared_dir", _parse_path, None,
+                "Folder for long-running job state shared by replicas."),
+    SettingSpec("Services", "services", _parse_list, (),
+                "Comma-separated services this server hosts (e.g. language); empty means every bundled one."),
+    SettingSpec("Host", "host", _parse_str, "0.0.0.0", "Address to listen on."),
+    SettingSpec("Port", "port", _parse_port, 5000, "TCP port to listen on."),
+    SettingSpec("Workers", "workers", _parse_positive_int, 1,
+                "Number of server processes (each loads its own models)."),
+    SettingSpec("Threads", "threads", _parse_positive_int, 2,
+                "Inference threads per process; CPU work runs there, off the event loop."),
+    SettingSpec("Http:MaxRequestBodyBytes", "max_request_bytes", _parse_positive_int, 1_048_576,
+                "Largest request body accepted, in bytes (Azure: 1 MB); larger bodies get 413."),
+    SettingSpec("Logging:Console:LogLevel:Default", "log_level", _parse_log_level, "information",
+                "Console log level: Trace, Debug, Information, Warning, Error, Critical, None."),
+)
+
+# Keys whose first section belongs to us: an environment variable under one of
+# these that matches no setting is probably a typo, so it is warned about.
+# Other environment variables (PATH, HOME, ...) are simply not ours.
+_OWNED_SECTIONS = {"mounts", "logging", "http", "licensing", "auth", "metering", "jobs"}
+
+_BY_KEY: dict[str, SettingSpec] = {}
+
+
+def normalize_key(key: str) -> str:
+    return key.strip().replace("__", ":").lower()
+
+
+def _register(specs: Iterable[SettingSpec]) -> None:
+    for spec in specs:
+        _BY_KEY[spec.normalized] = spec
+
+
+_register(SETTINGS)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The parsed, typed settings. Build with ``Settings.load`` or ``Settings.from_mapping``."""
+
+    eula: str | None = None
+    billing: str | None = None
+    api_key: str | None = None
+    download_license: bool = False
+    license_dir: Path | None = None
+    output_dir: Path | None = None
+    shared_dir: Path | None = None
+    services: tuple[str, ...] = ()
+    host: str = "0.0.0.0"
+    port: int = 5000
+    workers: int = 1
+    threads: int = 2
+    max_request_bytes: int = 1_048_576
+    log_level: str = "information"
+    # Keys given on the command line or in the environment that match no setting.
+    unknown: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def eula_accepted(self) -> bool:
+        return (self.eula or "").lower() == "accept"
+
+    @property
+    def log_level_number(self) -> int:
+        return _LOG_LEVELS[self.log_level]
+
+    @classmethod
+    def load(cls, argv: Iterable[str] = (), environ: Mapping[str, str] | None = None) -> Settings:
+        """Parse ``Key=Value`` tokens over environment variables over defaults."""
+        raw: dict[str, tuple[str, str]] = {}  # normalized key -> (key as written, value)
+        unknown: list[str] = []
+        for name, value in (environ or {}).items():
+            key = normalize_key(name)
+            if key in _BY_KEY:
+                raw[key] = (name, value)
+            elif ":" in key and key.split(":", 1)[0] in _OWNED_SECTIONS:
+                unknown.append(name)
+        for token in argv:
+            if "=" not in token:
+                raise SettingsError(
+                    f"Argument {token!r} is not a setting: write settings as Key=Value, e.g. Eula=accept."
+                )
+            name, value = token.split("=", 1)
+            key = normalize_key(name)
+            if not key:
+                raise SettingsError(f"Argument {token!r} has an empty key.")
+            if key in _BY_KEY:
+                raw[key] = (name, value)
+            else:
+                unknown.append(name)
+        values: dict[str, Any] = {}
+        for key, (written, value) in raw.items():
+            spec = _BY_KEY[key]
+            try:
+                values[spec.attr] = spec.parse(value)
+            except ValueError as exc:
+                raise SettingsError(f"Setting {spec.key} (given as {written}): {exc}.") from None
+        for name in unknown:
+            log.warning("Ignoring unknown setting %r; `airgap serve --help` lists the settings.", name)
+        return cls(**values, unknown=tuple(unknown))
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, str]) -> Settings:
+        """Parse settings given as ``{Key: Value}`` (tests, the serialised worker copy)."""
+        return cls.load([f"{k}={v}" for k, v in mapping.items()])
+
+    def to_tokens(self) -> list[str]:
+        """The settings as ``Key=Value`` tokens, so that worker processes re-parse the same values."""
+        tokens = []
+        for spec in SETTINGS:
+            value = getattr(self, spec.attr)
+            if value is None:
+                continue
+            if isinstance(value, tuple):
+                value = ",".join(value)
+            tokens.append(f"{spec.key}={value}")
+        return tokens
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    def describe(self) -> dict[str, str]:
+        """Effective settings for logs and the home page, secrets masked."""
+        out = {}
+        for spec in SETTINGS:
+            value = getattr(self, spec.attr)
+            if value is None or value == ():
+                continue
+            if spec.secret:
+                value = "***"
+            elif isinstance(value, tuple):
+                value = ",".join(value)
+            out[spec.key] = str(value)
+        return out
+
+
+def settings_help() -> str:
+    """The settings table for ``airgap serve --help``."""
+    width = max(len(s.key) for s in SETTINGS)
+    lines = ["settings (Key=Value on the command line, or environment variables; ':' and '__' are equivalent):"]
+    for spec in SETTINGS:
+        lines.append(f"  {spec.key:<{width}}  default {spec.default_text()}")
+        lines.append(f"  {'':<{width}}  {spec.help}")
+    return "\n".join(lines)

@@ -1,0 +1,63 @@
+"""The composition root: settings in, a running uvicorn server out.
+
+``compose`` is where the platform pieces a deployment needs (usage recorder,
+licence and auth gates) are chosen from the settings and handed to
+``create_app``. Worker processes re-run ``compose`` from the same settings,
+passed to them as ``Key=Value`` tokens.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+
+import uvicorn
+from fastapi import FastAPI
+
+from airgap.app import create_app
+from airgap.platform.settings import Settings
+
+_SETTINGS_ENV = "AIRGAP_WORKER_SETTINGS"
+
+log = logging.getLogger("airgap.server")
+
+
+def compose(settings: Settings) -> FastAPI:
+    return create_app(settings)
+
+
+def worker_app() -> FastAPI:
+    """uvicorn factory for each worker process."""
+    settings = Settings.load(json.loads(os.environ[_SETTINGS_ENV]))
+    configure_logging(settings)
+    return compose(settings)
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level_number,
+        format="%(asctime)s %(levelname)s %(name)s[%(process)d]: %(message)s",
+    )
+
+
+def serve(settings: Settings) -> None:
+    configure_logging(settings)
+    os.environ[_SETTINGS_ENV] = json.dumps(settings.to_tokens())
+    if settings.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Every worker writes its samples here, so /metrics adds all workers up.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="airgap-metrics-")
+    log.info("Starting airgap on %s:%s with %d worker(s); settings: %s",
+             settings.host, settings.port, settings.workers, settings.describe())
+    uvicorn.run(
+        "airgap.server:worker_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level=max(settings.log_level_number, logging.INFO) if settings.log_level_number <= logging.CRITICAL else logging.CRITICAL,
+        access_log=False,
+        timeout_graceful_shutdown=8,
+        server_header=False,
+    )

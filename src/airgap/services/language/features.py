@@ -1,0 +1,135 @@
+"""A Language feature (kind) and the batch pipeline every wire contract shares.
+
+A ``Feature`` knows one analysis kind: its limits, its parameters, which
+documents it can take, how to call its engine and how to write one document's
+result. ``analyze`` runs the common steps around it: measure documents, split
+off per-document errors, run the engine off the event loop on the valid ones,
+meter text records and assemble the result set in input order.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from airgap.platform import metrics
+from airgap.platform.context import RequestContext
+from airgap.platform.errors import BadRequest, lower_camel
+from airgap.platform.executor import InferencePool
+from airgap.services.language.documents import (
+    DocumentProblem,
+    InputDocument,
+    MeasuredDocument,
+    measure,
+)
+
+# The four wire contracts; serialisation may differ between them, engines never do.
+V3_0, V3_1, V2022_05_01, V2023_04_01 = "v3.0", "v3.1", "2022-05-01", "2023-04-01"
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Task parameters after validation; ``options`` holds the feature's own ones."""
+
+    api: str
+    model_version: str = "latest"
+    string_index_type: str = "TextElements_v8"
+    logging_opt_out: bool = False
+    show_stats: bool = False
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Feature(ABC):
+    kind: ClassVar[str]            # wire kind, e.g. "LanguageDetection"
+    meter: ClassVar[str]           # billing meter for its text records
+    max_documents: ClassVar[int]   # per synchronous request (Azure's data limits)
+
+    @property
+    @abstractmethod
+    def model_version(self) -> str: ...
+
+    @property
+    @abstractmethod
+    def engine_name(self) -> str: ...
+
+    def parse_options(self, raw: Mapping[str, Any], api: str) -> dict[str, Any]:
+        """Feature-specific parameters from a request; raise ``BadRequest`` for bad values."""
+        return {}
+
+    def check(self, doc: InputDocument, params: Parameters) -> DocumentProblem | None:
+        """A per-document problem specific to this feature (e.g. unsupported language)."""
+        return None
+
+    @abstractmethod
+    def run(self, docs: Sequence[InputDocument], params: Parameters) -> list[Any]:
+        """Engine call for the valid documents; runs in the inference pool."""
+
+    @abstractmethod
+    def to_wire(self, doc: InputDocument, result: Any, params: Parameters) -> dict[str, Any]:
+        """The document result's fields beyond ``id``, ``warnings`` and ``statistics``."""
+
+
+def check_model_version(feature: Feature, requested: str | None) -> str:
+    value = (requested or "latest").strip()
+    if value not in ("latest", feature.model_version):
+        raise BadRequest(
+            f"Invalid model version '{value}'. Possible values are: latest, {feature.model_version}.",
+            inner_code="ModelVersionIncorrect",
+        )
+    return value
+
+
+async def analyze(
+    feature: Feature,
+    service: str,
+    docs: Sequence[InputDocument],
+    params: Parameters,
+    ctx: RequestContext,
+    pool: InferencePool,
+) -> dict[str, Any]:
+    """The ``{documents, errors, statistics?, modelVersion}`` result set for one task."""
+    outcome: dict[int, MeasuredDocument | DocumentProblem] = {}
+    valid: list[MeasuredDocument] = []
+    for doc in docs:
+        measured = measure(doc)
+        if isinstance(measured, MeasuredDocument):
+            problem = feature.check(doc, params)
+            if problem is None:
+                valid.append(measured)
+            else:
+                measured = problem
+        outcome[doc.index] = measured
+
+    results = await pool.run(feature.engine_name, feature.run, [m.doc for m in valid], params) if valid else []
+    by_index = {m.doc.index: r for m, r in zip(valid, results, strict=True)}
+
+    documents: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    for doc in docs:
+        item = outcome[doc.index]
+        if isinstance(item, DocumentProblem):
+            errors.append(item.to_wire(doc.id, lower_camel if params.api == V3_0 else str))
+            continue
+        wire: dict[str, Any] = {"id": doc.id, **feature.to_wire(doc, by_index[doc.index], params), "warnings": []}
+        if params.show_stats:
+            wire["statistics"] = item.statistics()
+        documents.append(wire)
+
+    records = sum(m.records for m in valid)
+    ctx.meter(feature.meter, records)
+    metrics.DOCUMENTS.labels(service, feature.kind, "ok").inc(len(valid))
+    if errors:
+        metrics.DOCUMENTS.labels(service, feature.kind, "error").inc(len(errors))
+
+    result: dict[str, Any] = {"documents": documents, "errors": errors}
+    if params.show_stats:
+        result["statistics"] = {
+            "documentsCount": len(docs),
+            "validDocumentsCount": len(valid),
+            "erroneousDocumentsCount": len(errors),
+            "transactionsCount": records,
+        }
+    result["modelVersion"] = feature.model_version
+    return result
