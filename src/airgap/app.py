@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from airgap import __version__
-from airgap.platform import health
+from airgap.platform import health, records_routes
 from airgap.platform.errors import ApiError, BadRequest, MethodNotAllowed, NotFound
 from airgap.platform.executor import InferencePool
 from airgap.platform.gateway import Gate, GatewayMiddleware
@@ -65,6 +65,7 @@ def create_app(
     )
     app.state.runtime = runtime
     app.include_router(health.router)
+    app.include_router(records_routes.router)
     for service in runtime.services:
         for router in service.routers():
             app.include_router(router)

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from airgap import __version__
+from airgap import __version__, records_cli
 from airgap.platform.settings import Settings, SettingsError, settings_help
 from airgap.services import registry
 
@@ -34,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("settings", nargs="*", metavar="Key=Value", help="settings, e.g. Eula=accept Port=5000")
     serve.add_argument("--workers", type=int, help="server processes (same as Workers=N)")
+    records_cli.add_parser(commands)
     return parser
 
 
@@ -41,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "records":
+        return records_cli.run(args)
     return 2
 
 

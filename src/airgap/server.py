@@ -25,7 +25,11 @@ log = logging.getLogger("airgap.server")
 
 
 def compose(settings: Settings) -> FastAPI:
-    return create_app(settings)
+    from airgap.platform.usage.recorder import JournalRecorder
+    from airgap.services import registry
+
+    api_types = {c.name: c.api_type for c in registry.resolve(settings.services)}
+    return create_app(settings, recorder=JournalRecorder(settings.output_dir, api_types=api_types))
 
 
 def worker_app() -> FastAPI:
@@ -44,6 +48,9 @@ def configure_logging(settings: Settings) -> None:
 
 def serve(settings: Settings) -> None:
     configure_logging(settings)
+    from airgap.platform.usage.recorder import check_output_dir
+
+    check_output_dir(settings.output_dir)  # exits non-zero with Azure's one-line message
     os.environ[_SETTINGS_ENV] = json.dumps(settings.to_tokens())
     if settings.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Every worker writes its samples here, so /metrics adds all workers up.

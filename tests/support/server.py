@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,14 +32,21 @@ class ServerProcess:
     log_path: Path | None = None
     wrap: Sequence[str] = ()  # e.g. ("unshare", "-n", ...) to start it in another namespace
     process: subprocess.Popen | None = None
+    output_dir: Path | None = None  # Mounts:Output; a fresh tmp folder when None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def command(self) -> list[str]:
+        extra = []
+        if not any(str(t).lower().startswith(("mounts:output=", "mounts__output=")) for t in self.settings):
+            # Every test server needs a usage folder; callers that care pass their own.
+            if self.output_dir is None:
+                self.output_dir = Path(tempfile.mkdtemp(prefix="airgap-output-"))
+            extra = [f"Mounts:Output={self.output_dir}"]
         return [sys.executable, "-m", "airgap", "serve", "Eula=accept", "Host=127.0.0.1",
-                f"Port={self.port}", *self.settings]
+                f"Port={self.port}", *self.settings, *extra]
 
     def start(self, wait_ready: bool = True, timeout: float = 120.0) -> ServerProcess:
         env = {**os.environ, **self.env}

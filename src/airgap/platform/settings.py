@@ -128,7 +128,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "True: fetch a licence from Billing into Mounts:License and exit."),
     SettingSpec("Mounts:License", "license_dir", _parse_path, None,
                 "Folder that holds licence files (disconnected mode)."),
-    SettingSpec("Mounts:Output", "output_dir", _parse_path, None,
+    SettingSpec("Mounts:Output", "output_dir", _parse_path, Path("/output"),
                 "Folder for usage records and logs; several servers may share it."),
     SettingSpec("Mounts:Shared", "shared_dir", _parse_path, None,
                 "Folder for long-running job state shared by replicas."),
@@ -175,7 +175,7 @@ class Settings:
     api_key: str | None = None
     download_license: bool = False
     license_dir: Path | None = None
-    output_dir: Path | None = None
+    output_dir: Path = Path("/output")
     shared_dir: Path | None = None
     services: tuple[str, ...] = ()
     host: str = "0.0.0.0"

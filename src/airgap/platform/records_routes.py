@@ -1,0 +1,33 @@
+"""``GET /records/usage-logs[/{MONTH}/{YEAR}]``: the disconnected usage report."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from airgap.platform.errors import BadRequest
+from airgap.platform.responses import JSONResponse
+from airgap.platform.usage.reports import summary
+
+router = APIRouter(include_in_schema=False)
+
+
+def _report(request: Request, month: int | None = None, year: int | None = None) -> JSONResponse:
+    runtime = request.app.state.runtime
+    services = [(s.name, s.api_type) for s in runtime.services]
+    return JSONResponse(summary(runtime.settings.output_dir, services, month=month, year=year))
+
+
+@router.get("/records/usage-logs")
+@router.get("/records/usage-logs/")
+async def usage_logs(request: Request) -> JSONResponse:
+    return _report(request)
+
+
+@router.get("/records/usage-logs/{month}/{year}")
+async def usage_logs_month(request: Request, month: str, year: str) -> JSONResponse:
+    if not (month.isdigit() and 1 <= int(month) <= 12):
+        raise BadRequest(f"Month {month!r} is not valid: give a month number from 01 to 12, "
+                         "e.g. /records/usage-logs/03/2024.")
+    if not (year.isdigit() and len(year) == 4 and int(year) >= 1970):
+        raise BadRequest(f"Year {year!r} is not valid: give a four-digit year, e.g. /records/usage-logs/03/2024.")
+    return _report(request, int(month), int(year))
