@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STATE  ?= state
 PORT   ?= 5000
 
-.PHONY: install install-test run test bench lock clean
+.PHONY: install install-test run test bench image lock clean
 
 # Exact versions from the lock files, then the project itself without touching them.
 $(BIN)/python:
@@ -15,7 +15,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+$(VENV)/.installed: requirements.lock pyproject.toml deploy/debian-packages.txt | $(BIN)/python
+	sh deploy/debian-packages.sh
 	$(BIN)/pip install --quiet -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
@@ -27,14 +28,21 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# A development licence authority and a licence for every bundled service live in $(STATE)/
+# (created on first run, reused after): the server runs in disconnected mode, as in production.
 run: install
-	$(BIN)/airgap serve Eula=accept Port=$(PORT)
+	$(BIN)/airgap dev serve --state $(STATE) Port=$(PORT)
 
 test: install-test
 	$(BIN)/python -m pytest
 
 bench: install-test
 	$(BIN)/python bench/language_detection.py
+
+# Images, built locally (no registry): the Debian base, then language, all and the nginx front.
+# docs/deployment.md has the docker run, compose and Helm commands.
+image: | $(BIN)/python
+	PYTHON=$(BIN)/python deploy/docker/build.sh
 
 # Re-resolve the pins from pyproject.toml (needs the package registry).
 lock:

@@ -34,7 +34,7 @@ async def _load(journal: Journal, concurrency: int, seconds: float) -> int:
 
 
 def run(folder: Path, group: bool, concurrency: int, seconds: float) -> tuple[float, float]:
-    journal = Journal(folder / f"{'group' if group else 'single'}-{concurrency}" / "journal.jsonl",
+    journal = Journal(folder / f"{'group' if group else 'single'}-{concurrency}",
                       group=group)
     t0 = time.perf_counter()
     n = asyncio.run(_load(journal, concurrency, seconds))

@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 
 from airgap import __version__, records_cli
+from airgap.authority import cli as authority_cli
+from airgap.authority import dev
 from airgap.platform.settings import Settings, SettingsError, settings_help
 from airgap.services import registry
 
@@ -35,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("settings", nargs="*", metavar="Key=Value", help="settings, e.g. Eula=accept Port=5000")
     serve.add_argument("--workers", type=int, help="server processes (same as Workers=N)")
     records_cli.add_parser(commands)
+    authority_cli.add_parser(commands)
+    dev.add_parser(commands)
     return parser
 
 
@@ -44,6 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(args)
     if args.command == "records":
         return records_cli.run(args)
+    if args.command == "authority":
+        return authority_cli.run(args)
+    if args.command == "dev":
+        return dev.run(args)
     return 2
 
 
@@ -60,6 +68,10 @@ def _serve(args: argparse.Namespace) -> int:
     if not settings.eula_accepted:
         print(EULA_MESSAGE, file=sys.stderr)
         return 1
+    if settings.download_license:
+        from airgap.platform import licence_download
+
+        return licence_download.run(settings, [c.name for c in registry.resolve(settings.services)])
     from airgap.server import serve
 
     serve(settings)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import orjson
 
-from airgap.platform.usage.reader import iter_records, verify
+from airgap.platform.usage.reader import instances, iter_chain, verify
 from airgap.platform.usage.reports import summary
 
 
@@ -19,7 +19,8 @@ def add_parser(commands) -> None:
     sub = records.add_subparsers(dest="records_command", required=True)
     for name, text in (("report", "totals per meter (optionally for one month)"),
                        ("verify", "check every hash chain; names the first bad record"),
-                       ("export", "write every record of every instance to one JSON-lines file")):
+                       ("export", "write every record of every instance to one JSON-lines file, "
+                                  "chain order, each line tagged with its instance")):
         p = sub.add_parser(name, help=text, description=text)
         p.add_argument("--output", type=Path, default=Path("/output"),
                        help="the Mounts:Output folder (default /output)")
@@ -43,8 +44,11 @@ def run(args: argparse.Namespace) -> int:
         return 1 if problems else 0
     if args.records_command == "export":
         out = open(args.to, "wb") if args.to else sys.stdout.buffer
-        for rec in sorted(iter_records(args.output), key=lambda r: r["time"]):
-            out.write(orjson.dumps(rec) + b"\n")
+        # Chain order per instance, each line tagged with its instance, so that the
+        # receiving side can re-check every chain (drop "instance", then hash as usual).
+        for instance, files in instances(args.output).items():
+            for rec in iter_chain(files):
+                out.write(orjson.dumps({"instance": instance, **rec}) + b"\n")
         if args.to:
             out.close()
         return 0

@@ -8,9 +8,11 @@ passed to them as ``Key=Value`` tokens.
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
+import shutil
 import tempfile
 
 import uvicorn
@@ -28,8 +30,25 @@ def compose(settings: Settings) -> FastAPI:
     from airgap.platform.usage.recorder import JournalRecorder
     from airgap.services import registry
 
-    api_types = {c.name: c.api_type for c in registry.resolve(settings.services)}
-    return create_app(settings, recorder=JournalRecorder(settings.output_dir, api_types=api_types))
+    from airgap.platform import licensing
+    from airgap.platform.executor import InferencePool
+    from airgap.platform.gateway import Gate
+    from airgap.platform.runtime import Runtime
+
+    classes = registry.resolve(settings.services)
+    api_types = {c.name: c.api_type for c in classes}
+    # The licensing mode (disconnected, connected, unlicensed) gates every API request.
+    mode = licensing.build(settings, {c.name: [m.name for m in c.meters] for c in classes})
+    runtime = Runtime(settings=settings, pool=InferencePool(settings.threads),
+                      api_status=mode.api_status, not_serving_reason=mode.not_serving_reason,
+                      background=mode.background())
+    recorder = mode.wrap(JournalRecorder(settings.output_dir, api_types=api_types))
+    gates: list[Gate] = [mode]
+    if settings.subscription_keys:
+        from airgap.platform.auth import SubscriptionKeyGate
+
+        gates.insert(0, SubscriptionKeyGate(settings.subscription_keys))  # strangers learn nothing of licences
+    return create_app(settings, recorder=recorder, gates=gates, runtime=runtime)
 
 
 def worker_app() -> FastAPI:
@@ -46,15 +65,33 @@ def configure_logging(settings: Settings) -> None:
     )
 
 
+def _check_licensing(settings: Settings) -> None:
+    """No valid licence (or billing key) for a hosted service: no start, with the reason."""
+    from airgap.platform import licensing
+    from airgap.platform.licence import LicenceError
+    from airgap.services import registry
+
+    try:
+        line = licensing.startup_check(settings, [c.name for c in registry.resolve(settings.services)])
+    except LicenceError as exc:
+        raise SystemExit(f"airgap: licence check failed with status '{exc.code}': {exc.message}") from None
+    if licensing.mode_of(settings) == "unlicensed":
+        log.warning(line)
+    else:
+        log.info(line)
+
+
 def serve(settings: Settings) -> None:
     configure_logging(settings)
     from airgap.platform.usage.recorder import check_output_dir
 
     check_output_dir(settings.output_dir)  # exits non-zero with Azure's one-line message
+    _check_licensing(settings)
     os.environ[_SETTINGS_ENV] = json.dumps(settings.to_tokens())
     if settings.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Every worker writes its samples here, so /metrics adds all workers up.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="airgap-metrics-")
+        atexit.register(shutil.rmtree, os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
     log.info("Starting airgap on %s:%s with %d worker(s); settings: %s",
              settings.host, settings.port, settings.workers, settings.describe())
     uvicorn.run(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -44,6 +46,8 @@ class ServerProcess:
             # Every test server needs a usage folder; callers that care pass their own.
             if self.output_dir is None:
                 self.output_dir = Path(tempfile.mkdtemp(prefix="airgap-output-"))
+                # Removed when the test session ends (a test may restart a server on it).
+                atexit.register(shutil.rmtree, self.output_dir, True)
             extra = [f"Mounts:Output={self.output_dir}"]
         return [sys.executable, "-m", "airgap", "serve", "Eula=accept", "Host=127.0.0.1",
                 f"Port={self.port}", *self.settings, *extra]
@@ -93,7 +97,9 @@ class ServerProcess:
         self.stop(signal.SIGKILL)
 
     def __enter__(self) -> ServerProcess:
-        return self.start()
+        # ``with ServerProcess(...).start() as s`` must not start a second process
+        # (the first one would outlive the block).
+        return self if self.process is not None else self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()

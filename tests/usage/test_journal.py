@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import errno
 import multiprocessing
+import os
+import threading
 from datetime import datetime, timezone
 
 import orjson
@@ -14,6 +16,7 @@ from airgap.platform.context import Reading, RequestContext
 from airgap.platform.errors import ServiceUnavailable
 from airgap.platform.usage import Journal, totals, verify
 from airgap.platform.usage.instance import InstanceSlot
+from airgap.platform.usage.journal import record_hash
 from airgap.platform.usage.recorder import JournalRecorder
 
 M = "CognitiveServices.Language.Container.LanguageDetectionTextRecords"
@@ -24,8 +27,8 @@ def _fields(q: float, meter: str = M) -> dict:
             "meters": [{"name": meter, "quantity": q}]}
 
 
-def _journal(tmp_path, name="a-0"):
-    return Journal(tmp_path / "usage" / name / "journal.jsonl")
+def _journal(tmp_path, name="a-0", **kw):
+    return Journal(tmp_path / "usage" / name, **kw)
 
 
 def test_concurrent_appends_group_commit_and_exact_totals(tmp_path):
@@ -54,7 +57,7 @@ def test_torn_last_line_is_dropped_and_chain_continues(tmp_path):
     j = _journal(tmp_path)
     j.append_sync(_fields(1))
     j.close()
-    path = tmp_path / "usage" / "a-0" / "journal.jsonl"
+    path = j.path
     with open(path, "ab") as f:
         f.write(b'{"requestId":"torn","mete')
     j = _journal(tmp_path)
@@ -62,7 +65,7 @@ def test_torn_last_line_is_dropped_and_chain_continues(tmp_path):
     j.close()
     assert totals(tmp_path) == {M: 5}
     assert verify(tmp_path) == []
-    (side,) = path.parent.glob("journal.jsonl.torn-*")
+    (side,) = path.parent.glob(f"{path.name}.torn-*")
     assert side.read_bytes() == b'{"requestId":"torn","mete'
 
 
@@ -72,7 +75,7 @@ def test_tampering_is_named(tmp_path, tamper):
     for q in (1, 2, 3):
         j.append_sync(_fields(q))
     j.close()
-    path = tmp_path / "usage" / "a-0" / "journal.jsonl"
+    path = j.path
     lines = path.read_bytes().splitlines()
     if tamper == "edit":
         rec = orjson.loads(lines[1]); rec["meters"][0]["quantity"] = 0
@@ -89,34 +92,126 @@ def test_tampering_is_named(tmp_path, tamper):
 
 
 def test_disk_full_is_503_and_leaves_a_valid_file(tmp_path):
-    class FullAfterOne:
-        def __init__(self, f):
-            self.f, self.writes = f, 0
-            FullAfterOne.full = True
-        full = False
+    # The real-file-system version of this is test_disk_full.py (tmpfs, real server);
+    # this one injects a partial write + ENOSPC and needs no root.
+    state = {"full": False, "partial": 0}
 
-        def write(self, b):
-            self.writes += 1
-            if self.writes > 1 and FullAfterOne.full is not False:
-                self.f.write(b[: len(b) // 2])  # partial write, then the disk is full
-                raise OSError(errno.ENOSPC, "No space left on device")
-            return self.f.write(b)
-        def __getattr__(self, n):
-            return getattr(self.f, n)
+    def write(fd, data):
+        if state["full"]:
+            if not state["partial"]:
+                state["partial"] = os.write(fd, data[: len(data) // 2])  # the disk takes part of it
+                return state["partial"]
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return os.write(fd, data)
 
-    j = Journal(tmp_path / "usage" / "a-0" / "journal.jsonl",
-                opener=lambda p, m: FullAfterOne(open(p, m)))
+    j = _journal(tmp_path, write=write)
     rec = JournalRecorder(tmp_path, journal=j)
     ctx = RequestContext("r1", "language", [Reading(M, 3)])
     asyncio.run(rec.record(ctx))
+    state["full"] = True
     with pytest.raises(ServiceUnavailable) as ei:
         asyncio.run(rec.record(ctx))
     assert ei.value.inner_code == "OutputVolumeFull"
-    FullAfterOne.full = False  # space returns: recording resumes on the same chain
+    assert state["partial"] and j.path.read_bytes().endswith(b"\n")  # the partial line was cut off
+    state["full"] = False  # space returns: recording resumes on the same chain
     asyncio.run(rec.record(RequestContext("r2", "language", [Reading(M, 4)])))
     rec.close()
     assert totals(tmp_path) == {M: 7}
     assert verify(tmp_path) == []
+
+
+class Clock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def _two_days(tmp_path):
+    """3 records on 2026-02-28 (UTC), 3 on 2026-03-01; one group commit straddles midnight."""
+    clock = Clock(datetime(2026, 2, 28, 23, 59, 58, tzinfo=timezone.utc))
+    held, release = threading.Event(), threading.Event()
+
+    def write(fd, data):
+        if not held.is_set():  # hold the first write so that the next records queue up as one batch
+            held.set()
+            release.wait(10)
+        return os.write(fd, data)
+
+    j = _journal(tmp_path, clock=clock, write=write)
+    first = j.submit(_fields(1))
+    held.wait(10)
+    queued = [j.submit(_fields(2)), j.submit(_fields(3))]
+    clock.now = datetime(2026, 3, 1, 0, 0, 0, 1, tzinfo=timezone.utc)
+    queued += [j.submit(_fields(10)), j.submit(_fields(20))]
+    release.set()
+    for fut in [first, *queued]:
+        fut.result(10)
+    fsyncs = j.fsyncs
+    j.close()
+    assert fsyncs == 3  # the first record, then one batch split over two files
+    # A restart on the new day continues the chain in the new day's file.
+    clock.now = datetime(2026, 3, 1, 8, tzinfo=timezone.utc)
+    j = _journal(tmp_path, clock=clock)
+    j.append_sync(_fields(40))
+    j.close()
+    return tmp_path / "usage" / "a-0"
+
+
+def test_one_file_per_day_with_one_chain_across_days(tmp_path):
+    d = _two_days(tmp_path)
+    feb, mar = d / "2026-02-28.jsonl", d / "2026-03-01.jsonl"
+    assert sorted(p.name for p in d.iterdir()) == [feb.name, mar.name]
+    first = [orjson.loads(x) for x in feb.read_bytes().splitlines()]
+    second = [orjson.loads(x) for x in mar.read_bytes().splitlines()]
+    assert [r["seq"] for r in first + second] == list(range(6))
+    assert second[0]["prev"] == first[-1]["hash"]
+    assert verify(tmp_path) == []
+    assert totals(tmp_path) == {M: 76}
+    mar1 = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    assert totals(tmp_path, until=mar1) == {M: 6}
+    assert totals(tmp_path, since=mar1) == {M: 70}
+
+
+def test_clock_stepping_back_never_reopens_an_older_day(tmp_path):
+    clock = Clock(datetime(2026, 3, 2, 0, 0, 1, tzinfo=timezone.utc))
+    j = _journal(tmp_path, clock=clock)
+    j.append_sync(_fields(1))
+    clock.now = datetime(2026, 3, 1, 23, 59, 59, tzinfo=timezone.utc)  # NTP steps back
+    j.append_sync(_fields(2))
+    j.close()
+    assert [p.name for p in (tmp_path / "usage" / "a-0").iterdir()] == ["2026-03-02.jsonl"]
+    assert verify(tmp_path) == []
+    # Reports go by each record's own time, not by the file it is in.
+    assert totals(tmp_path, until=datetime(2026, 3, 2, tzinfo=timezone.utc)) == {M: 2}
+
+
+@pytest.mark.parametrize("day", ["2026-02-28", "2026-03-01"])
+def test_tampering_in_either_day_file_is_named(tmp_path, day):
+    path = _two_days(tmp_path) / f"{day}.jsonl"
+    lines = path.read_bytes().splitlines()
+    rec = orjson.loads(lines[1]); rec["meters"][0]["quantity"] = 0
+    lines[1] = orjson.dumps(rec)
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    (problem,) = verify(tmp_path)
+    assert (problem.file, problem.line) == (path, 2)
+    assert "altered" in problem.reason
+
+
+def test_deleting_a_middle_day_file_is_detected(tmp_path):
+    clock = Clock(datetime(2026, 3, 1, 12, tzinfo=timezone.utc))
+    j = _journal(tmp_path, clock=clock)
+    for day in (1, 2, 3):
+        clock.now = datetime(2026, 3, day, 12, tzinfo=timezone.utc)
+        j.append_sync(_fields(day))
+        j.append_sync(_fields(day))
+    j.close()
+    d = tmp_path / "usage" / "a-0"
+    (d / "2026-03-02.jsonl").unlink()
+    (problem,) = verify(tmp_path)
+    assert (problem.file.name, problem.line) == ("2026-03-03.jsonl", 1)
+    assert "expected seq 2, found 4" in problem.reason and "day file" in problem.reason
 
 
 def _claim(d, q):
@@ -169,10 +264,44 @@ def test_report_shapes_and_cli(tmp_path, capsys):
                      "--output", str(tmp_path)]) == 0
     assert '"quantity": 9' in capsys.readouterr().out
     assert cli.main(["records", "verify", "--output", str(tmp_path)]) == 0
-    path = tmp_path / "usage" / "a-0" / "journal.jsonl"
-    path.write_bytes(path.read_bytes().splitlines(keepends=True)[1])  # delete the first record
-    assert cli.main(["records", "verify", "--output", str(tmp_path)]) == 1
-    assert "journal.jsonl:1: chain broken" in capsys.readouterr().out
     export = tmp_path / "export.jsonl"
     assert cli.main(["records", "export", "--output", str(tmp_path), "--to", str(export)]) == 0
-    assert len(export.read_bytes().splitlines()) == 1
+    exported = [orjson.loads(line) for line in export.read_bytes().splitlines()]
+    assert [(r["instance"], r["seq"]) for r in exported] == [("a-0", 0), ("a-0", 1)]
+    for r in exported:  # the receiving side can re-check each record's hash
+        r.pop("instance")
+        assert record_hash(r) == r["hash"]
+    first = tmp_path / "usage" / "a-0" / "2026-03-05.jsonl"
+    first.unlink()  # delete the whole first day
+    assert cli.main(["records", "verify", "--output", str(tmp_path)]) == 1
+    assert "2026-04-05.jsonl:1: chain broken: expected seq 0, found 1" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value,metered", [("requests-are-not-billed", False), ("1", True), ("true", True)])
+def test_bench_switch_needs_its_exact_value_and_is_loud(tmp_path, monkeypatch, caplog, value, metered):
+    from airgap.platform.usage.recorder import UNMETERED_ENV
+
+    monkeypatch.setenv(UNMETERED_ENV, value)
+    rec = JournalRecorder(tmp_path)
+    asyncio.run(rec.record(RequestContext("r1", "language", [Reading(M, 3)])))
+    rec.close()
+    assert totals(tmp_path) == ({M: 3} if metered else {})
+    loud = [r for r in caplog.records if r.levelname == "CRITICAL" and "METERING IS OFF" in r.getMessage()]
+    assert bool(loud) is not metered
+
+
+def test_damaged_last_record_refuses_with_503_not_500(tmp_path):
+    slot = InstanceSlot(tmp_path / "usage")  # the slot the recorder will claim
+    slot.release()
+    j = _journal(tmp_path, name=slot.id)
+    j.append_sync(_fields(1))
+    j.close()
+    j.path.write_bytes(j.path.read_bytes() + b"not json\n")  # terminated, so not a torn line
+    rec = JournalRecorder(tmp_path)
+    for _ in range(2):  # and the retry does not open a fresh chain on another slot
+        with pytest.raises(ServiceUnavailable) as ei:
+            asyncio.run(rec.record(RequestContext("r1", "language", [Reading(M, 3)])))
+        assert ei.value.inner_code == "UsageRecordsDamaged"
+        assert "airgap records verify" in ei.value.message
+    rec.close()
+    assert [d.name for d in (tmp_path / "usage").iterdir() if not d.name.startswith(".")] == [slot.id]

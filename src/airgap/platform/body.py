@@ -59,6 +59,9 @@ async def read_json(request: Request, limit: int) -> Any:
             inner_code="InvalidRequestBodyFormat",
         )
     raw = await read_bytes(request, limit)
+    # RFC 8259 lets a parser ignore a UTF-8 byte order mark; PowerShell and .NET tools write one,
+    # and the .NET JSON reader behind Azure's containers skips it.
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     if not raw.strip():
         raise BadRequest("Request body must be present: send a JSON object.", inner_code="EmptyRequest")
     try:

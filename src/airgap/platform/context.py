@@ -35,8 +35,12 @@ class RequestContext:
             self.readings.append(Reading(name, quantity))
 
 
-def request_context(request: Request) -> RequestContext:
-    """FastAPI dependency: the context the platform middleware attached to this request."""
+async def request_context(request: Request) -> RequestContext:
+    """FastAPI dependency: the context the platform middleware attached to this request.
+
+    ``async`` on purpose: FastAPI runs a plain ``def`` dependency in a worker thread, one
+    thread hop per request for a dictionary lookup.
+    """
     ctx = request.scope.get("state", {}).get("airgap.context")
     if ctx is None:  # a route mounted outside the platform middleware (unit tests)
         ctx = RequestContext(request_id="-")

@@ -10,6 +10,7 @@ through ungated and unmetered.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Sequence
 from typing import Protocol
@@ -24,6 +25,10 @@ from airgap.platform.runtime import Runtime
 
 REQUEST_ID_HEADER = b"apim-request-id"
 
+# A request that arrives while models load (a fresh worker among several shares
+# the listening socket with ready ones) waits for them rather than failing.
+LOAD_WAIT_SECONDS = 30.0
+
 
 class Gate(Protocol):
     """A check before a service handler runs; raises ``ApiError`` to refuse."""
@@ -37,7 +42,15 @@ class ReadinessGate:
 
     async def check(self, ctx: RequestContext, scope: Scope) -> None:
         service = self.runtime.service_for_path(scope["path"])
-        if service is not None and not service.ready:
+        if service is None or service.ready:
+            return
+        loaded = self.runtime.loaded
+        if loaded is not None and self.runtime.load_error is None:
+            try:
+                await asyncio.wait_for(loaded.wait(), LOAD_WAIT_SECONDS)
+            except TimeoutError:
+                pass
+        if not service.ready:
             raise ServiceUnavailable(
                 f"The {service.name} models are still loading; retry when GET /ready returns 200.",
                 headers={"Retry-After": "2"},

@@ -31,6 +31,8 @@ INFERENCE_SECONDS = Histogram(
     "airgap_inference_seconds", "Time spent inside an engine call", ["engine"], buckets=_LATENCY_BUCKETS,
 )
 DOCUMENTS = Counter("airgap_documents_total", "Documents processed", ["service", "feature", "outcome"])
+USAGE_FSYNCS = Counter("airgap_usage_fsyncs_total", "fsyncs of the usage journal (one per group commit)")
+USAGE_RECORDS = Counter("airgap_usage_records_total", "usage records made durable")
 MODEL_LOADED = Gauge(
     "airgap_model_loaded", "1 when the engine's model is loaded in this process", ["service", "engine"],
     multiprocess_mode="livemax",
@@ -69,8 +71,17 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
+            template = _route_template(scope)
             method = scope.get("method", "")
             REQUESTS.labels(method, template, str(status)).inc()
             REQUEST_SECONDS.labels(method, template).observe(time.perf_counter() - started)
+
+
+def _route_template(scope: Scope) -> str:
+    route = scope.get("route")
+    if route is None and "endpoint" in scope:
+        # Starlette's own routes (FastAPI's /swagger pages) do not put themselves in the scope,
+        # only their endpoint: find the route by it so that they are not counted as unmatched.
+        routes = getattr(getattr(scope.get("app"), "router", None), "routes", ())
+        route = next((r for r in routes if getattr(r, "endpoint", None) is scope["endpoint"]), None)
+    return getattr(route, "path", None) or "unmatched"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ from airgap.platform.executor import InferencePool
 from airgap.platform.settings import Settings
 
 if TYPE_CHECKING:
+    from airgap.platform.jobs import JobRunner
     from airgap.services.base import Service
 
 
@@ -21,11 +23,16 @@ class Runtime:
     services: list[Service] = field(default_factory=list)
     dialects: DialectMap = field(default_factory=DialectMap)
     load_error: str | None = None
+    # Long-running jobs (platform/jobs.py); services register their job handlers on it.
+    jobs: JobRunner | None = None
+    loaded: asyncio.Event | None = None  # set once loading has finished, well or badly
     # Azure's /status vocabulary (Valid, Invalid, CouldNotConnect, ...) and a sentence;
     # the licensing mode in force replaces this.
     api_status: Callable[[], tuple[str, str]] = lambda: ("Valid", "No licence or billing checks are configured.")
     # Why the server refuses service right now (licence expired, ...), or None.
     not_serving_reason: Callable[[], str | None] = lambda: None
+    # Coroutines run for the life of the process (usage reports, quota refresh), cancelled at exit.
+    background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def service_for_path(self, path: str) -> Service | None:
         for service in self.services:

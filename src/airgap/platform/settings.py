@@ -64,11 +64,29 @@ def _parse_list(raw: str) -> tuple[str, ...]:
     return tuple(item.strip().lower() for item in raw.replace(";", ",").split(",") if item.strip())
 
 
+def _parse_values(raw: str) -> tuple[str, ...]:
+    """A comma- or semicolon-separated list whose items keep their case (paths, keys)."""
+    return tuple(item.strip() for item in raw.replace(";", ",").split(",") if item.strip())
+
+
 def _parse_path(raw: str) -> Path | None:
     return Path(raw.strip()) if raw.strip() else None
 
 
+def _parse_required_path(raw: str) -> Path:
+    # An empty value would otherwise reach the file system as "no path" and fail far from here.
+    if not raw.strip():
+        raise ValueError("expected a folder path, got an empty value")
+    return Path(raw.strip())
+
+
 def _parse_str(raw: str) -> str:
+    return raw.strip()
+
+
+def _parse_required_str(raw: str) -> str:
+    if not raw.strip():
+        raise ValueError("expected a value, got an empty one")
     return raw.strip()
 
 
@@ -91,6 +109,26 @@ def _parse_log_level(raw: str) -> str:
     return value
 
 
+def _parse_hosts(raw: str) -> tuple[str, ...]:
+    hosts = []
+    for item in _parse_list(raw):
+        host = item.removeprefix("[").removesuffix("]").rstrip(".")
+        if "/" in host or host.count(":") == 1 or (host.startswith("*") and not host.startswith("*.")):
+            raise ValueError(f"expected host names (no scheme, port or path; '*.' for sub-domains), got {item!r}")
+        hosts.append(host)
+    return tuple(hosts)
+
+
+_OCR_ENGINES = ("tesseract", "ocrust")
+
+
+def _parse_ocr_engine(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in _OCR_ENGINES:
+        raise ValueError(f"expected one of {', '.join(_OCR_ENGINES)}, got {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class SettingSpec:
     """One setting: its Azure-style key, the attribute it fills, how to parse it."""
@@ -101,16 +139,18 @@ class SettingSpec:
     default: Any
     help: str
     secret: bool = False
+    # What an empty default means, for help and docs (e.g. Services: every bundled one).
+    unset_text: str = "(unset)"
 
     @property
     def normalized(self) -> str:
         return normalize_key(self.key)
 
     def default_text(self) -> str:
-        if self.default is None:
-            return "(unset)"
+        if self.default is None or self.default == ():
+            return self.unset_text
         if isinstance(self.default, tuple):
-            return ",".join(self.default) if self.default else "(all bundled)"
+            return ",".join(self.default)
         if isinstance(self.default, bool):
             return "True" if self.default else "False"
         return str(self.default)
@@ -128,13 +168,15 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "True: fetch a licence from Billing into Mounts:License and exit."),
     SettingSpec("Mounts:License", "license_dir", _parse_path, None,
                 "Folder that holds licence files (disconnected mode)."),
-    SettingSpec("Mounts:Output", "output_dir", _parse_path, Path("/output"),
+    SettingSpec("Mounts:Output", "output_dir", _parse_required_path, Path("/output"),
                 "Folder for usage records and logs; several servers may share it."),
     SettingSpec("Mounts:Shared", "shared_dir", _parse_path, None,
-                "Folder for long-running job state shared by replicas."),
+                "Folder for long-running job state shared by replicas (jobs in <folder>/jobs); "
+                "unset: <Mounts:Output>/jobs."),
     SettingSpec("Services", "services", _parse_list, (),
-                "Comma-separated services this server hosts (e.g. language); empty means every bundled one."),
-    SettingSpec("Host", "host", _parse_str, "0.0.0.0", "Address to listen on."),
+                "Comma-separated services this server hosts (e.g. language); empty means every bundled one.",
+                unset_text="(all bundled)"),
+    SettingSpec("Host", "host", _parse_required_str, "0.0.0.0", "Address to listen on."),
     SettingSpec("Port", "port", _parse_port, 5000, "TCP port to listen on."),
     SettingSpec("Workers", "workers", _parse_positive_int, 1,
                 "Number of server processes (each loads its own models)."),
@@ -142,8 +184,36 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "Inference threads per process; CPU work runs there, off the event loop."),
     SettingSpec("Http:MaxRequestBodyBytes", "max_request_bytes", _parse_positive_int, 1_048_576,
                 "Largest request body accepted, in bytes (Azure: 1 MB); larger bodies get 413."),
+    SettingSpec("Http:MaxFileBytes", "max_file_bytes", _parse_positive_int, 52_428_800,
+                "Largest image or document upload (Vision Read, Document Intelligence), in bytes; "
+                "larger files get 413 InvalidImageSize."),
+    SettingSpec("Http:UrlSourceHosts", "url_source_hosts", _parse_hosts, (),
+                "Hosts the server may fetch url/urlSource files from (Vision Read, Document Intelligence), "
+                "comma-separated; '*.example.org' for its sub-domains. Empty: URL sources are refused.",
+                unset_text="(off)"),
+    SettingSpec("Http:UrlSourceTimeoutSeconds", "url_source_timeout", _parse_positive_int, 10,
+                "Seconds allowed for downloading one url/urlSource file, redirects included."),
+    SettingSpec("Ocr:Engine", "ocr_engine", _parse_ocr_engine, "tesseract",
+                "OCR engine for Vision Read and Document Intelligence: tesseract (fast, 64 MB, reads turned "
+                "pages) or ocrust (PP-OCRv6 ONNX: more accurate on noisy upright scans, slower, ~800 MB)."),
     SettingSpec("Logging:Console:LogLevel:Default", "log_level", _parse_log_level, "information",
                 "Console log level: Trace, Debug, Information, Warning, Error, Critical, None."),
+    SettingSpec("Licensing:TrustedKeys", "trusted_keys", _parse_values, (),
+                "Public keys of the licence authorities this server trusts, comma-separated: PEM or "
+                "key files, PEM text, or base64 raw Ed25519 keys. Only these verify a licence; a key "
+                "carried inside a licence is never used."),
+    SettingSpec("Licensing:ClockSkewSeconds", "clock_skew", _parse_int, 60,
+                "Seconds a licence is still accepted before its not-before time and after its expiry, "
+                "for clocks that differ between the authority and this host."),
+    SettingSpec("Licensing:ReportIntervalSeconds", "report_interval", _parse_positive_int, 600,
+                "Connected mode: seconds between usage reports to Billing."),
+    SettingSpec("Licensing:MaxFailedReports", "max_failed_reports", _parse_positive_int, 10,
+                "Connected mode: consecutive failed usage reports after which API requests are "
+                "refused (403) until a report succeeds again."),
+    SettingSpec("Auth:SubscriptionKeys", "subscription_keys", _parse_values, (),
+                "Optional inbound auth: when set, every API request must carry one of these keys in "
+                "Ocp-Apim-Subscription-Key (health and report routes stay open). Off by default, as "
+                "in Azure's containers.", secret=True),
 )
 
 # Keys whose first section belongs to us: an environment variable under one of
@@ -183,7 +253,16 @@ class Settings:
     workers: int = 1
     threads: int = 2
     max_request_bytes: int = 1_048_576
+    max_file_bytes: int = 52_428_800
+    url_source_hosts: tuple[str, ...] = ()
+    url_source_timeout: int = 10
+    ocr_engine: str = "tesseract"
     log_level: str = "information"
+    trusted_keys: tuple[str, ...] = ()
+    clock_skew: int = 60
+    report_interval: int = 600
+    max_failed_reports: int = 10
+    subscription_keys: tuple[str, ...] = ()
     # Keys given on the command line or in the environment that match no setting.
     unknown: tuple[str, ...] = field(default=(), compare=False)
 
@@ -225,7 +304,8 @@ class Settings:
             try:
                 values[spec.attr] = spec.parse(value)
             except ValueError as exc:
-                raise SettingsError(f"Setting {spec.key} (given as {written}): {exc}.") from None
+                given = "" if written == spec.key else f" (given as {written})"
+                raise SettingsError(f"Setting {spec.key}{given}: {exc}.") from None
         for name in unknown:
             log.warning("Ignoring unknown setting %r; `airgap serve --help` lists the settings.", name)
         return cls(**values, unknown=tuple(unknown))

@@ -8,6 +8,8 @@ from airgap.services.base import Service
 
 BUNDLED: dict[str, str] = {
     "language": "airgap.services.language:LanguageService",
+    "vision": "airgap.services.vision:VisionService",
+    "document": "airgap.services.document:DocumentService",
 }
 
 

@@ -1,11 +1,15 @@
-"""Append-only, hash-chained JSON-lines journal with group commit.
+"""Append-only, hash-chained JSON-lines journal of one instance, one file per UTC day, with group commit.
 
-Every record carries ``prev`` (the previous record's hash) and ``hash``
-(sha256 of the canonical record without ``hash``), so an edit, insertion or
-deletion breaks the chain at a nameable line. Concurrent ``append`` calls are
-batched by one writer thread: one write + one fsync resolves every waiter of
-the batch, which is what keeps throughput up under load without ever
-answering before the record is on disk.
+Layout: ``<instance dir>/<YYYY-MM-DD>.jsonl``. Every record carries ``seq`` and
+``prev`` (the previous record's hash) and ``hash`` (sha256 of the canonical
+record without ``hash``). ``seq`` and the chain run on across the instance's day
+files in date order: a day's first record points at the previous file's last
+one. So an edit, insertion or deletion, and the deletion of a whole day file,
+breaks the chain at a nameable line.
+
+Concurrent ``append`` calls are batched by one writer thread: one write + one
+fsync resolves every waiter of the batch, which is what keeps throughput up
+under load without ever answering before the record is on disk.
 """
 
 from __future__ import annotations
@@ -14,19 +18,26 @@ import asyncio
 import errno
 import hashlib
 import os
+import re
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 GENESIS = "0" * 64
+_DAY_FILE = re.compile(r"\d{4}-\d{2}-\d{2}\.jsonl")
 
 
 class JournalFull(OSError):
     """The output volume has no room: records cannot be made durable."""
+
+
+class JournalDamaged(Exception):
+    """The last acknowledged record cannot be read, so the chain cannot be continued."""
 
 
 def record_hash(record: dict[str, Any]) -> str:
@@ -34,67 +45,153 @@ def record_hash(record: dict[str, Any]) -> str:
     return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def _recover(path: Path) -> tuple[str, int]:
-    """Drop a torn last line (a crash mid-write) and return (last hash, next seq)."""
-    if not path.exists():
-        return GENESIS, 0
+def day_files(instance_dir: Path) -> list[Path]:
+    """The instance's day files in chain order (ISO dates sort as text)."""
+    return sorted(p for p in Path(instance_dir).glob("*.jsonl") if _DAY_FILE.fullmatch(p.name))
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _fsync_dir(path: Path) -> None:
+    # A new file's directory entry is only durable once its directory is fsync'ed.
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _cut_torn_tail(path: Path) -> None:
+    """Set aside an unterminated last line (a crash mid-write: never acknowledged)."""
     data = path.read_bytes()
     end = data.rfind(b"\n") + 1
-    if end != len(data):  # unterminated tail: never acknowledged, so safe to cut
-        # Set the torn bytes aside (for the audit trail) before cutting them off.
-        side = path.with_name(f"{path.name}.torn-{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}")
-        side.write_bytes(data[end:])
-        with open(path, "r+b") as f:
-            f.truncate(end)
-            os.fsync(f.fileno())
-        data = data[:end]
-    lines = data.splitlines()
-    if not lines:
-        return GENESIS, 0
-    last = orjson.loads(lines[-1])
-    return last["hash"], last["seq"] + 1
+    if end == len(data):
+        return
+    side = path.with_name(f"{path.name}.torn-{_utc_now():%Y%m%dT%H%M%S%f}")
+    side.write_bytes(data[end:])  # kept for the audit trail
+    with open(path, "r+b") as f:
+        f.truncate(end)
+        os.fsync(f.fileno())
+
+
+def _recover(instance_dir: Path) -> tuple[str, int, date | None]:
+    """(last hash, next seq, newest day) of the chain already on disk."""
+    files = day_files(instance_dir)
+    if not files:
+        return GENESIS, 0, None
+    _cut_torn_tail(files[-1])
+    newest = date.fromisoformat(files[-1].stem)
+    for path in reversed(files):  # a day file can be empty (created, then the disk was full)
+        lines = path.read_bytes().splitlines()
+        if lines:
+            try:
+                last = orjson.loads(lines[-1])
+                return last["hash"], last["seq"] + 1, newest
+            except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+                raise JournalDamaged(f"the last record of {path} is not a usage record ({exc}); "
+                                     "run 'airgap records verify' and restore the file") from exc
+    return GENESIS, 0, newest
+
+
+Waiter = Future | asyncio.Future
+Outcome = tuple[Waiter, dict[str, Any] | None, BaseException | None]
+
+
+def _settle(outcomes: list[Outcome]) -> None:
+    for fut, rec, err in outcomes:
+        if fut.cancelled():
+            continue  # the client went away; its record is on disk all the same
+        if err is None:
+            fut.set_result(rec)
+        else:
+            fut.set_exception(err)
+
+
+def _resolve(outcomes: list[Outcome]) -> None:
+    """From the writer thread: one wake-up per event loop for the whole batch."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[Outcome]] = {}
+    for outcome in outcomes:
+        if isinstance(outcome[0], asyncio.Future):
+            by_loop.setdefault(outcome[0].get_loop(), []).append(outcome)
+        else:
+            _settle([outcome])
+    for loop, items in by_loop.items():
+        try:
+            loop.call_soon_threadsafe(_settle, items)
+        except RuntimeError:
+            pass  # that loop is closed: nobody is waiting any more
 
 
 class Journal:
-    def __init__(self, path: Path, *, fsync: bool = True, group: bool = True,
-                 opener=open) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._prev, self._seq = _recover(self.path)
-        self._file = opener(self.path, "ab")
-        self._fsync = fsync
-        self._group = group
+    """One instance's chain. ``clock`` (UTC-aware datetimes) and ``write`` (``os.write``)
+    are injectable so that tests can cross midnight and fill the disk."""
+
+    def __init__(self, instance_dir: Path, *, fsync: bool = True, group: bool = True,
+                 clock: Callable[[], datetime] = _utc_now,
+                 write: Callable[[int, memoryview], int] = os.write,
+                 on_commit: Callable[[int], None] | None = None) -> None:
+        self.dir = Path(instance_dir)
+        if not self.dir.is_dir():
+            self.dir.mkdir(parents=True)
+            _fsync_dir(self.dir.parent)
+        self._prev, self._seq, newest = _recover(self.dir)
+        self._fd: int | None = None
+        self._day: date | None = None
+        self._size = 0  # bytes of acknowledged records in the open file
+        self._dirty = False  # a failed write may have left bytes past ``_size``
+        if newest is not None:
+            self._roll(newest)
+        self._clock, self._write, self._on_commit = clock, write, on_commit
+        self._fsync, self._group = fsync, group
         self._cond = threading.Condition()
-        self._pending: list[tuple[dict[str, Any], Future]] = []
+        self._pending: list[tuple[dict[str, Any], datetime, Waiter]] = []
         self._closed = False
         self.fsyncs = 0
         self._thread = threading.Thread(target=self._run, name="usage-journal", daemon=True)
         self._thread.start()
 
+    @property
+    def path(self) -> Path | None:
+        """The file being appended to (None before the first record)."""
+        return self.dir / f"{self._day.isoformat()}.jsonl" if self._day else None
+
     # -- public ------------------------------------------------------------
     def submit(self, fields: dict[str, Any], *, time: datetime | None = None) -> Future:
         fut: Future = Future()
-        rec = dict(fields)
-        rec["time"] = (time or datetime.now(timezone.utc)).isoformat()
-        with self._cond:
-            if self._closed:
-                raise RuntimeError("journal closed")
-            self._pending.append((rec, fut))
-            self._cond.notify()
+        self._enqueue(fields, time, fut)
         return fut
 
     def append_sync(self, fields: dict[str, Any], *, time: datetime | None = None) -> dict:
         return self.submit(fields, time=time).result()
 
     async def append(self, fields: dict[str, Any], *, time: datetime | None = None) -> dict:
-        return await asyncio.wrap_future(self.submit(fields, time=time))
+        # An asyncio future, not a wrapped concurrent one: the writer then wakes each
+        # event loop once per batch instead of once per record.
+        fut = asyncio.get_running_loop().create_future()
+        self._enqueue(fields, time, fut)
+        return await fut
+
+    def _enqueue(self, fields: dict[str, Any], time: datetime | None, fut: Waiter) -> None:
+        rec = dict(fields)
+        with self._cond:
+            if self._closed:
+                raise RuntimeError("journal closed")
+            # Stamped under the lock so that the queue is in time order.
+            when = (time or self._clock()).astimezone(timezone.utc)
+            rec["time"] = when.isoformat()
+            self._pending.append((rec, when, fut))
+            self._cond.notify()
 
     def close(self) -> None:
         with self._cond:
             self._closed = True
             self._cond.notify()
         self._thread.join()
-        self._file.close()
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
     # -- writer thread ---------------------------------------------------------
     def _run(self) -> None:
@@ -110,33 +207,71 @@ class Journal:
                     batch = [self._pending.pop(0)]
             self._commit(batch)
 
-    def _commit(self, batch: list[tuple[dict[str, Any], Future]]) -> None:
+    def _commit(self, batch: list[tuple[dict[str, Any], datetime, Waiter]]) -> None:
+        # Split the batch by day; a record never goes to a file older than the
+        # open one (a clock stepping back), so files stay in chain order.
+        segments: list[tuple[date, list[tuple[dict[str, Any], Waiter]]]] = []
+        day = self._day
+        for rec, when, fut in batch:
+            day = max(day, when.date()) if day else when.date()
+            if not segments or segments[-1][0] != day:
+                segments.append((day, []))
+            segments[-1][1].append((rec, fut))
+        for i, (day, items) in enumerate(segments):
+            try:
+                self._commit_segment(day, items)
+            except OSError as exc:
+                err = JournalFull(exc.errno, exc.strerror) if exc.errno in (errno.ENOSPC, errno.EDQUOT) else exc
+                _resolve([(fut, None, err) for _, later in segments[i:] for _, fut in later])
+                return
+
+    def _commit_segment(self, day: date, items: list[tuple[dict[str, Any], Waiter]]) -> None:
+        if self._dirty:
+            self._repair()
+        if day != self._day:
+            self._roll(day)
         prev, seq = self._prev, self._seq
         lines = []
-        for rec, _ in batch:
+        for rec, _ in items:
             rec["seq"], rec["prev"] = seq, prev
             rec["hash"] = prev = record_hash(rec)
             seq += 1
             lines.append(orjson.dumps(rec) + b"\n")
-        pos = self._file.tell()
+        data = memoryview(b"".join(lines))
         try:
-            self._file.write(b"".join(lines))
-            self._file.flush()
+            while data:  # a full disk can take part of a write before refusing the rest
+                data = data[self._write(self._fd, data):]
             if self._fsync:
-                os.fsync(self._file.fileno())
+                os.fsync(self._fd)
                 self.fsyncs += 1
-        except OSError as exc:
-            # Undo a partial write so the file stays a valid chain; the chain
-            # state is not advanced, so the next batch continues from ``pos``.
+        except OSError:
+            # Cut the partial write so the file stays a valid chain; the chain
+            # state is not advanced, so the next batch continues from ``_size``.
+            self._dirty = True
             try:
-                self._file.truncate(pos)
-                self._file.seek(pos)
-            except (OSError, ValueError):
-                pass
-            err = JournalFull(exc.errno, str(exc)) if exc.errno in (errno.ENOSPC, errno.EDQUOT) else exc
-            for _, fut in batch:
-                fut.set_exception(err)
-            return
+                self._repair()
+            except OSError:
+                pass  # retried before the next write
+            raise
+        self._size += sum(len(line) for line in lines)
         self._prev, self._seq = prev, seq
-        for rec, fut in batch:
-            fut.set_result(rec)
+        if self._on_commit is not None:
+            self._on_commit(len(items))
+        _resolve([(fut, rec, None) for rec, fut in items])
+
+    def _repair(self) -> None:
+        os.ftruncate(self._fd, self._size)
+        os.fsync(self._fd)
+        self._dirty = False
+
+    def _roll(self, day: date) -> None:
+        path = self.dir / f"{day.isoformat()}.jsonl"
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            _fsync_dir(self.dir)
+        except OSError:
+            os.close(fd)
+            raise
+        if self._fd is not None:
+            os.close(self._fd)
+        self._fd, self._day, self._size = fd, day, os.fstat(fd).st_size

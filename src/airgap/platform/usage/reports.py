@@ -21,6 +21,11 @@ def month_bounds(month: int, year: int) -> tuple[datetime, datetime]:
     return start, end
 
 
+def _number(value: float) -> float | int:
+    # Whole counts (text records, characters, pages) print as integers, as Azure's report does.
+    return int(value) if float(value).is_integer() else value
+
+
 def summary(output_dir: Path, services: list[tuple[str, str]], *,
             month: int | None = None, year: int | None = None) -> Any:
     """``services``: (serviceName, apiType) of the hosted services, in order."""
@@ -36,6 +41,6 @@ def summary(output_dir: Path, services: list[tuple[str, str]], *,
             per[name][m["name"]] += m["quantity"]
     names = [n for n, _ in services] + sorted(n for n in per if n not in dict(services))
     out = [{"apiType": api[n], "serviceName": n,
-            "meters": [{"name": k, "quantity": v} for k, v in sorted(per[n].items())]}
+            "meters": [{"name": k, "quantity": _number(v)} for k, v in sorted(per[n].items())]}
            for n in names]
     return out[0] if len(out) == 1 else out

@@ -76,9 +76,12 @@ def build_router(service: LanguageService) -> APIRouter:
             analysis_input = {}
         if not isinstance(analysis_input, dict):
             raise BadRequest("analysisInput must be an object: {\"documents\": [...]}.", inner_code="InvalidParameterValue")
-        raw_params = payload.get("parameters") or {}
+        raw_params = payload.get("parameters")
+        if raw_params is None:  # not `or {}`: an empty list or string is a wrong type, not "absent"
+            raw_params = {}
         if not isinstance(raw_params, dict):
-            raise BadRequest("parameters must be an object.", inner_code="InvalidParameterValue")
+            raise BadRequest("parameters must be an object, e.g. {\"modelVersion\": \"latest\"}.",
+                             inner_code="InvalidParameterValue")
         params = Parameters(
             api=version,
             model_version=check_model_version(feature, param_str(raw_params, "modelVersion")),

@@ -88,7 +88,7 @@ def parse_documents(documents: Any, *, missing_code: str, max_documents: int, wh
             raise BadRequest(f"{path}.id must be a non-empty string.", inner_code="InvalidDocument")
         text = raw.get("text")
         if not isinstance(text, str):
-            got = "missing" if text is None else _json_type(text)
+            got = "missing" if "text" not in raw else _json_type(text)
             raise BadRequest(f"{path}.text must be a string ({got}).", inner_code="InvalidDocument")
         language = _optional_str(raw, "language", path)
         country_hint = _optional_str(raw, "countryHint", path)

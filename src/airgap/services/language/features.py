@@ -70,6 +70,10 @@ class Feature(ABC):
     def to_wire(self, doc: InputDocument, result: Any, params: Parameters) -> dict[str, Any]:
         """The document result's fields beyond ``id``, ``warnings`` and ``statistics``."""
 
+    def place(self, wire: dict[str, Any], position: int) -> None:
+        """Called with the result's index in ``documents`` (which skips erroneous documents),
+        for results that point into the response (JSON pointers such as opinion relations)."""
+
 
 def check_model_version(feature: Feature, requested: str | None) -> str:
     value = (requested or "latest").strip()
@@ -115,6 +119,7 @@ async def analyze(
         wire: dict[str, Any] = {"id": doc.id, **feature.to_wire(doc, by_index[doc.index], params), "warnings": []}
         if params.show_stats:
             wire["statistics"] = item.statistics()
+        feature.place(wire, len(documents))
         documents.append(wire)
 
     records = sum(m.records for m in valid)

@@ -1,0 +1,54 @@
+#!/bin/sh
+# Build the airgap images locally: base (once), wheelhouse, then one image per target.
+#
+#   deploy/docker/build.sh [TARGET ...]      default: language vision document all nginx
+#
+# Tags: $PREFIX/<target>:$VERSION and :latest, PREFIX=localhost/airgap by default. The `localhost/`
+# prefix means a machine without the image fails to pull instead of fetching a stranger's image.
+# Environment: PREFIX, PYTHON (used to fill the wheelhouse; needs pip), BASE (Dockerfile base),
+# LOCK (the lock file to install, default requirements.lock).
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HERE="$ROOT/deploy/docker"
+PREFIX=${PREFIX:-localhost/airgap}
+BASE=${BASE:-localhost/airgap-base:bookworm}
+WHEELS="$ROOT/build/docker/wheels"
+LOCK=${LOCK:-$ROOT/requirements.lock}
+if [ -z "${PYTHON:-}" ]; then
+    if [ -x "$ROOT/.venv/bin/python" ]; then PYTHON="$ROOT/.venv/bin/python"; else PYTHON=python3.11; fi
+fi
+VERSION=$(cd "$ROOT" && "$PYTHON" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')
+[ $# -gt 0 ] || set -- language vision document all nginx
+
+"$HERE/ensure-docker.sh"
+if [ "$BASE" = localhost/airgap-base:bookworm ]; then
+    BASE_IMAGE="$BASE" "$HERE/base-image.sh"
+fi
+
+needs_wheels=0
+for target in "$@"; do [ "$target" = nginx ] || needs_wheels=1; done
+if [ "$needs_wheels" = 1 ]; then
+    # The wheelhouse: every locked requirement as a wheel (sdists are built here, once); airgap's
+    # own wheel goes to a separate folder so that a code change leaves the dependency layer cached.
+    # pip reuses what is already in it, so a rebuild after a code change fetches nothing.
+    t0=$(date +%s)
+    mkdir -p "$WHEELS"
+    rm -rf "$ROOT/build/docker/project"
+    cp "$LOCK" "$ROOT/build/docker/requirements.lock"
+    "$PYTHON" -m pip wheel --quiet --wheel-dir "$WHEELS" --find-links "$WHEELS" -r "$LOCK"
+    "$PYTHON" -m pip wheel --quiet --no-deps --wheel-dir "$ROOT/build/docker/project" "$ROOT"
+    echo "build: wheelhouse ready in $(( $(date +%s) - t0 )) s ($(du -sh "$WHEELS" | cut -f1))"
+fi
+
+for target in "$@"; do
+    t0=$(date +%s)
+    if [ "$target" = nginx ]; then
+        docker build --quiet --force-rm --build-arg BASE="$BASE" -t "$PREFIX/nginx:$VERSION" -t "$PREFIX/nginx:latest" \
+            "$ROOT/deploy/compose/nginx" >/dev/null
+    else
+        docker build --quiet --force-rm --build-arg BASE="$BASE" --build-arg VERSION="$VERSION" --target "$target" \
+            -f "$HERE/Dockerfile" -t "$PREFIX/$target:$VERSION" -t "$PREFIX/$target:latest" "$ROOT" >/dev/null
+    fi
+    echo "build: $PREFIX/$target:$VERSION in $(( $(date +%s) - t0 )) s, $(docker image inspect -f '{{.Size}}' "$PREFIX/$target:$VERSION") bytes"
+done

@@ -1,0 +1,218 @@
+"""Turning uploaded bytes into pages: images, multi-page TIFF and PDF.
+
+A born-digital PDF page keeps its own text layer (exact words and positions, in
+inches); a PDF page without text is rendered and read by the OCR engine; an
+image page is read by the OCR engine in pixels. Every way a file can be broken
+ends in a ``BadRequest`` with one of Azure's Vision error codes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from PIL import Image, UnidentifiedImageError
+
+from airgap.ocr.types import Line, Word, rectangle
+from airgap.platform.errors import BadRequest
+
+MIN_SIDE, MAX_SIDE = 50, 10_000  # pixels, Azure Read's image dimension limits
+MAX_PAGES = 2_000
+RENDER_DPI = 300  # scanned PDF pages are rendered at this resolution for OCR
+# A decompression bomb is refused before it is decoded.
+Image.MAX_IMAGE_PIXELS = MAX_SIDE * MAX_SIDE
+
+_SIGNATURES = (
+    (b"%PDF-", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"BM", "bmp"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+)
+
+
+@dataclass(frozen=True)
+class ImagePage:
+    number: int
+    image: Image.Image
+    unit_per_pixel: float = 1.0  # 1/dpi for rendered PDF pages (reported in inches)
+    unit: str = "pixel"
+
+
+@dataclass(frozen=True)
+class TextLayerPage:
+    number: int
+    width: float
+    height: float
+    lines: tuple[Line, ...]
+    unit: str = "inch"
+
+
+PageSource = ImagePage | TextLayerPage
+
+
+def sniff(data: bytes) -> str | None:
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    return None
+
+
+def parse_pages(spec: str | None) -> list[tuple[int, int | None]] | None:
+    """``"1,3,5-7,9-"`` -> inclusive ranges (None end: to the last page); None selects all."""
+    if spec is None or not spec.strip():
+        return None
+    ranges: list[tuple[int, int | None]] = []
+    for part in spec.split(","):
+        item = part.strip()
+        try:
+            if "-" in item:
+                first, _, last = item.partition("-")
+                start = int(first) if first.strip() else 1
+                end = int(last) if last.strip() else None
+            else:
+                start = end = int(item)
+        except ValueError:
+            raise _bad_pages(spec) from None
+        if start < 1 or (end is not None and end < start):
+            raise _bad_pages(spec)
+        ranges.append((start, end))
+    return ranges
+
+
+def _bad_pages(spec: str) -> BadRequest:
+    return BadRequest(
+        f"pages '{spec}' is not a valid page range; use page numbers from 1 and ranges, e.g. 1,3,5-7.",
+        code="InvalidPageRange",
+    )
+
+
+def selected(count: int, ranges: list[tuple[int, int | None]] | None, spec: str | None) -> list[int]:
+    if ranges is None:
+        numbers = list(range(1, count + 1))
+    else:
+        wanted: set[int] = set()
+        for start, end in ranges:
+            wanted.update(range(start, min(end or count, count) + 1))
+        numbers = sorted(wanted)
+        if not numbers:
+            raise BadRequest(f"pages '{spec}' selects no page; the document has {count} page(s).",
+                             code="InvalidPageRange")
+    if len(numbers) > MAX_PAGES:
+        raise BadRequest(f"The document has {len(numbers)} pages to read; the limit is {MAX_PAGES}. "
+                         "Select fewer with the pages parameter.", code="InvalidPageRange")
+    return numbers
+
+
+def open_document(data: bytes, pages: str | None = None) -> list[PageSource]:
+    if not data:
+        raise BadRequest("The request has no image or document; send the file's bytes as "
+                         "application/octet-stream, or a JSON body with its url.", code="InvalidImage")
+    kind = sniff(data)
+    if kind is None:
+        raise BadRequest("Input data is not a valid image or PDF. Supported formats: JPEG, PNG, BMP, TIFF and PDF.",
+                         code="InvalidImageFormat")
+    ranges = parse_pages(pages)
+    if kind == "pdf":
+        return list(_pdf_pages(data, ranges, pages))
+    return list(_image_pages(data, kind, ranges, pages))
+
+
+def _image_pages(data: bytes, kind: str, ranges, spec) -> Iterator[ImagePage]:
+    try:
+        image = Image.open(io.BytesIO(data))
+        frames = getattr(image, "n_frames", 1)
+        numbers = selected(frames, ranges, spec)
+        for number in numbers:
+            image.seek(number - 1)
+            frame = image.copy()
+            _check_size(frame, number)
+            frame.load()
+            yield ImagePage(number, frame.convert("L") if frame.mode not in ("L", "RGB") else frame)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise BadRequest(f"The {kind.upper()} image could not be decoded ({exc}); the file may be truncated "
+                         "or corrupt.", code="InvalidImageFormat") from None
+
+
+def _check_size(image: Image.Image, number: int) -> None:
+    width, height = image.size
+    if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
+        raise BadRequest(
+            f"Page {number} is {width}x{height} pixels; images must be between {MIN_SIDE}x{MIN_SIDE} and "
+            f"{MAX_SIDE}x{MAX_SIDE} pixels.", code="InvalidImageSize")
+
+
+def _pdf_pages(data: bytes, ranges, spec) -> Iterator[PageSource]:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise BadRequest(f"The PDF could not be opened ({exc}); it may be corrupt or password-protected.",
+                         code="InvalidImageFormat") from None
+    try:
+        for number in selected(len(pdf), ranges, spec):
+            page = pdf[number - 1]
+            try:
+                lines = _text_layer(page)
+                width, height = page.get_size()
+                if lines:
+                    yield TextLayerPage(number, round(width / 72, 4), round(height / 72, 4), lines)
+                else:  # a scanned page: no text layer, read the picture
+                    image = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
+                    yield ImagePage(number, image, unit_per_pixel=1 / RENDER_DPI, unit="inch")
+            finally:
+                page.close()
+    except pdfium.PdfiumError as exc:
+        raise BadRequest(f"A page of the PDF could not be read ({exc}).", code="InvalidImageFormat") from None
+    finally:
+        pdf.close()
+
+
+def _text_layer(page) -> tuple[Line, ...]:
+    """Words and lines of a born-digital page, in inches from the top-left corner."""
+    textpage = page.get_textpage()
+    try:
+        count = textpage.count_chars()
+        if count <= 0:
+            return ()
+        text = textpage.get_text_range(0, count)
+        if len(text) != count or not text.strip():
+            return ()
+        _, height = page.get_size()
+        lines: list[Line] = []
+        words: list[Word] = []
+        chars: list[tuple[str, tuple[float, float, float, float]]] = []
+
+        def close_word() -> None:
+            if chars:
+                left = min(b[0] for _, b in chars)
+                bottom = min(b[1] for _, b in chars)
+                right = max(b[2] for _, b in chars)
+                top = max(b[3] for _, b in chars)
+                box = (left / 72, (height - top) / 72, right / 72, (height - bottom) / 72)
+                words.append(Word("".join(c for c, _ in chars), rectangle(*(round(v, 4) for v in box)), 1.0))
+                chars.clear()
+
+        def close_line() -> None:
+            close_word()
+            if words:
+                xs = [p[0] for w in words for p in w.polygon]
+                ys = [p[1] for w in words for p in w.polygon]
+                lines.append(Line(" ".join(w.text for w in words), rectangle(min(xs), min(ys), max(xs), max(ys)),
+                                  tuple(words)))
+                words.clear()
+
+        for index, char in enumerate(text):
+            if char in "\r\n":
+                close_line()
+            elif char.isspace():
+                close_word()
+            else:
+                chars.append((char, textpage.get_charbox(index)))
+        close_line()
+        return tuple(lines)
+    finally:
+        textpage.close()

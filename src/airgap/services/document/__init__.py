@@ -1,0 +1,34 @@
+"""The Document Intelligence service: Form Recognizer 2022-08-31 / 2023-07-31 and
+Document Intelligence 2024-11-30, prebuilt read, layout and general document."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fastapi import APIRouter
+
+from airgap.ocr import make_engine
+from airgap.platform.runtime import Runtime
+from airgap.services.base import Engine, Meter, Service
+from airgap.services.document import api_analyze, jobs
+from airgap.services.document.models import MODELS
+
+
+class DocumentService(Service):
+    name = "document"
+    api_type = "formrecognizer"
+    title = "Document Intelligence (prebuilt-read, prebuilt-layout, prebuilt-document)"
+    path_prefixes = ("/formrecognizer/", "/documentintelligence/")
+    meters = tuple(Meter(m.meter, "page", f"{m.model_id}: one per page analyzed.") for m in MODELS.values())
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__(runtime)
+        self.ocr = make_engine(runtime.settings.ocr_engine)
+        if runtime.jobs is not None:
+            runtime.jobs.register(jobs.HANDLER, jobs.AnalyzeJobHandler(self))
+
+    def routers(self) -> Sequence[APIRouter]:
+        return [api_analyze.build_router(self)]
+
+    def engines(self) -> Sequence[Engine]:
+        return [self.ocr]

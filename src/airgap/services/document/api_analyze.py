@@ -1,0 +1,177 @@
+"""Form Recognizer (``/formrecognizer``, 2022-08-31 and 2023-07-31) and Document
+Intelligence (``/documentintelligence``, 2024-11-30): analyze, poll, models, info.
+
+Analyze is a long-running operation on the platform job store: the file is
+checked at submit (a corrupt file is a 400 now, not a failed job later), then
+202 + ``Operation-Location``; any replica answers the poll.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request, Response
+
+from airgap.ocr.pages import open_document
+from airgap.platform.errors import ApiError, BadRequest, NotFound
+from airgap.platform.responses import JSONResponse
+from airgap.platform.uploads import read_input
+from airgap.services.document import jobs
+from airgap.services.document.models import (
+    CREATED,
+    DI_2024,
+    DOCUMENT_INTELLIGENCE_VERSIONS,
+    FORM_RECOGNIZER_VERSIONS,
+    MODELS,
+    PrebuiltModel,
+)
+from airgap.services.document.wire import INDEX_TYPES
+
+if TYPE_CHECKING:
+    from airgap.services.document import DocumentService
+
+BASES = {"/formrecognizer": FORM_RECOGNIZER_VERSIONS, "/documentintelligence": DOCUMENT_INTELLIGENCE_VERSIONS}
+FEATURES = ("keyValuePairs", "barcodes")
+NOT_BUNDLED_FEATURES = ("ocrHighResolution", "languages", "formulas", "styleFont", "queryFields")
+SINCE = {"barcodes": "2023-07-31"}  # features newer than the first api-version
+# Vision's decoding codes, in Form Recognizer's vocabulary (innererror codes).
+_INNER = {"InvalidImageFormat": "InvalidContent", "InvalidImage": "InvalidContent",
+          "InvalidImageSize": "InvalidContentDimensions", "InvalidPageRange": "InvalidParameter",
+          "UnsupportedMediaType": "UnsupportedContent", "InvalidImageUrl": "InvalidContentSourceFormat",
+          "FailedToDownloadImage": "ContentSourceNotAccessible", "InvalidRequest": "InvalidRequest"}
+
+
+def build_router(service: DocumentService) -> APIRouter:
+    router = APIRouter(tags=["Document Intelligence"])
+    for base, versions in BASES.items():
+        _routes(router, service, base, versions)
+    return router
+
+
+def _routes(router: APIRouter, service: DocumentService, base: str, versions: tuple[str, ...]) -> None:
+    version_param = {"name": "api-version", "in": "query", "required": True,
+                     "schema": {"type": "string", "enum": list(versions)}}
+
+    @router.post(f"{base}/documentModels/{{model_id}}:analyze", status_code=202,
+                 summary=f"Analyze a document ({base}; prebuilt-read, prebuilt-layout"
+                         + (", prebuilt-document)" if base == "/formrecognizer" else ")"),
+                 openapi_extra={"parameters": [version_param], "requestBody": {"required": True, "content": {
+                     "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                     "application/json": {"schema": {"type": "object", "properties": {
+                         "base64Source": {"type": "string"}, "urlSource": {"type": "string"}}}}}}},
+                 name=f"{base}-analyze")
+    async def analyze(model_id: str, request: Request) -> Response:
+        version = _version(request, versions)
+        model = _model(model_id, version)
+        query = request.query_params
+        index_type = query.get("stringIndexType") or "textElements"
+        if index_type not in INDEX_TYPES:
+            raise _invalid(f"stringIndexType '{index_type}' is not valid; use textElements, unicodeCodePoint or "
+                           "utf16CodeUnit.", "InvalidParameter")
+        features = [f.strip() for f in (query.get("features") or "").split(",") if f.strip()]
+        refused = [f for f in features if f not in FEATURES]
+        if refused:
+            raise _invalid(f"features {', '.join(refused)} are not available on this offline server; available: "
+                           f"{', '.join(FEATURES)}.", "InvalidParameter")
+        too_new = [f for f in features if version < SINCE.get(f, version)]
+        if too_new:
+            raise _invalid(f"features {', '.join(too_new)} need api-version {SINCE[too_new[0]]} or later.",
+                           "InvalidParameter")
+        output_format = query.get("outputContentFormat") or "text"
+        if output_format not in ("text", "markdown") or (output_format == "markdown" and version != DI_2024):
+            raise _invalid(f"outputContentFormat '{output_format}' is not valid for api-version {version}; use text"
+                           + (" or markdown." if version == DI_2024 else "."), "InvalidParameter")
+        locale = query.get("locale") or None
+        language = locale.split("-")[0] if locale else None
+        if language is not None and language not in service.ocr.languages():
+            raise _invalid(f"locale '{locale}' is not supported; installed OCR languages: "
+                           f"{', '.join(service.ocr.languages())}.", "InvalidParameter")
+        try:
+            data = await read_input(request, service.runtime.settings)
+            await service.runtime.pool.run("document-decoder", open_document, data, query.get("pages"))
+        except ApiError as error:
+            raise _translated(error) from None
+        state = await jobs.submit(service, data, {
+            "api": version, "model": model.model_id, "pages": query.get("pages"), "locale": language,
+            "stringIndexType": index_type, "features": features, "markdown": output_format == "markdown"})
+        location = (f"{str(request.base_url).rstrip('/')}{base}/documentModels/{model.model_id}/analyzeResults/"
+                    f"{state['jobId']}?api-version={version}")
+        return Response(status_code=202, headers={"Operation-Location": location, "Retry-After": "1"})
+
+    @router.get(f"{base}/documentModels/{{model_id}}/analyzeResults/{{result_id}}",
+                summary="Status and result of an analyze operation", openapi_extra={"parameters": [version_param]},
+                name=f"{base}-result")
+    async def result(model_id: str, result_id: str, request: Request) -> JSONResponse:
+        _version(request, versions)
+        state = await asyncio.to_thread(service.runtime.jobs.store.get, result_id)
+        if state is None or state.get("handler") != jobs.HANDLER or state["tasks"][0]["kind"] != model_id:
+            raise NotFound(f"Analyze result '{result_id}' of model '{model_id}' was not found; results are kept "
+                           "for 24 hours.", inner_code="OperationNotFound")
+        status = {"partiallyCompleted": "failed", "cancelling": "running", "cancelled": "failed"}.get(
+            state["status"], state["status"])
+        body: dict[str, Any] = {"status": status, "createdDateTime": state["createdDateTime"],
+                                "lastUpdatedDateTime": state["lastUpdatedDateTime"]}
+        if status == "succeeded":
+            body["analyzeResult"] = state["tasks"][0]["results"]
+        elif status == "failed":
+            error = (state.get("errors") or [{"code": "InternalServerError", "message": "The analysis failed."}])[0]
+            body["error"] = {k: v for k, v in error.items() if k in ("code", "message", "innererror")}
+        headers = {} if status in ("succeeded", "failed") else {"Retry-After": "1"}
+        return JSONResponse(body, headers=headers)
+
+    @router.get(f"{base}/documentModels", summary="List the models", openapi_extra={"parameters": [version_param]},
+                name=f"{base}-models")
+    async def list_models(request: Request) -> JSONResponse:
+        version = _version(request, versions)
+        return JSONResponse({"value": [_summary(m, version) for m in MODELS.values() if version in m.api_versions]})
+
+    @router.get(f"{base}/documentModels/{{model_id}}", summary="Details of a model",
+                openapi_extra={"parameters": [version_param]}, name=f"{base}-model")
+    async def model_details(model_id: str, request: Request) -> JSONResponse:
+        version = _version(request, versions)
+        return JSONResponse(_summary(_model(model_id, version), version))
+
+    @router.get(f"{base}/info", summary="Resource details", openapi_extra={"parameters": [version_param]},
+                name=f"{base}-info")
+    async def info(request: Request) -> JSONResponse:
+        version = _version(request, versions)
+        body: dict[str, Any] = {"customDocumentModels": {"count": 0, "limit": 0}}
+        if version == "2023-07-31":
+            body["customNeuralDocumentModelBuilds"] = {"used": 0, "quota": 0, "quotaResetDateTime": CREATED}
+        return JSONResponse(body)
+
+
+def _version(request: Request, versions: tuple[str, ...]) -> str:
+    version = request.query_params.get("api-version")
+    if version not in versions:
+        given = f"api-version '{version}' is not supported here" if version else "The api-version query parameter is required"
+        raise _invalid(f"{given}; use one of {', '.join(versions)}.", "UnsupportedApiVersion" if version else
+                       "MissingApiVersion")
+    return version
+
+
+def _model(model_id: str, version: str) -> PrebuiltModel:
+    model = MODELS.get(model_id)
+    if model is None or version not in model.api_versions:
+        offered = [m.model_id for m in MODELS.values() if version in m.api_versions]
+        raise NotFound(f"Model '{model_id}' is not available on this server for api-version {version}; models: "
+                       f"{', '.join(offered)}. Custom and other prebuilt models are not bundled offline.",
+                       inner_code="ModelNotFound")
+    return model
+
+
+def _summary(model: PrebuiltModel, version: str) -> dict[str, Any]:
+    return {"modelId": model.model_id, "description": model.description, "createdDateTime": CREATED,
+            "apiVersion": version}
+
+
+def _invalid(message: str, inner: str) -> BadRequest:
+    return BadRequest(message, code="InvalidRequest", inner_code=inner)
+
+
+def _translated(error: ApiError) -> ApiError:
+    """An upload problem found by the shared decoder, in Form Recognizer's error vocabulary."""
+    inner = _INNER.get(error.code, error.inner_code or "InvalidContent")
+    error.code, error.inner_code = "InvalidRequest", inner
+    return error

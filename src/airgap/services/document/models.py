@@ -1,0 +1,35 @@
+"""The prebuilt models this server offers, and what each one extracts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FR_2022, FR_2023, DI_2024 = "2022-08-31", "2023-07-31", "2024-11-30"
+FORM_RECOGNIZER_VERSIONS = (FR_2022, FR_2023)
+DOCUMENT_INTELLIGENCE_VERSIONS = (DI_2024,)
+CREATED = "2026-11-01T00:00:00Z"  # when these model versions were fixed in airgap
+
+
+@dataclass(frozen=True)
+class PrebuiltModel:
+    model_id: str
+    description: str
+    meter: str
+    tables: bool
+    key_values: bool
+    api_versions: tuple[str, ...]
+
+
+MODELS = {
+    m.model_id: m
+    for m in (
+        PrebuiltModel("prebuilt-read", "Extract text from documents.",
+                      "CognitiveServices.FormRecognizer.Container.ReadPages", False, False,
+                      (FR_2022, FR_2023, DI_2024)),
+        PrebuiltModel("prebuilt-layout", "Extract text and layout information from documents.",
+                      "CognitiveServices.FormRecognizer.Container.LayoutPages", True, False,
+                      (FR_2022, FR_2023, DI_2024)),
+        PrebuiltModel("prebuilt-document", "Extract text, layout, entities, and general key-value pairs from documents.",
+                      "CognitiveServices.FormRecognizer.Container.DocumentPages", True, True, (FR_2022, FR_2023)),
+    )
+}

@@ -1,0 +1,244 @@
+"""Named entity recognition: spaCy's OntoNotes labels mapped to Azure's taxonomy.
+
+The statistical model finds people, places, organisations, dates and amounts;
+Presidio's pattern recognizers (e-mail, URL, IP, phone) and ours (street
+address, age) find what it does not; a phrase list finds person types (roles
+such as "CEO"). Overlaps are settled in favour of the validated patterns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from presidio_analyzer.predefined_recognizers import EmailRecognizer, IpRecognizer, UrlRecognizer
+from spacy.matcher import PhraseMatcher
+
+from airgap.services.language.engines import patterns
+from airgap.services.language.engines.spacy_pipelines import get_pipeline
+from airgap.services.language.engines.spans import (
+    PATTERN,
+    STATISTICAL,
+    VALIDATED,
+    EntitySpan,
+    resolve_overlaps,
+    snap_to_graphemes,
+)
+
+# spaCy's small model has no per-entity probability; these are its measured
+# precision per category on tests/data/entities_en.jsonl (see docs/models.md), rounded
+# down and capped at 0.95, so a score means roughly "how often an entity of this kind is right".
+_NER_CONFIDENCE = {
+    "Person": 0.9, "Location": 0.95, "Organization": 0.75, "DateTime": 0.95, "Quantity": 0.95,
+    "Event": 0.65, "Product": 0.5,  # Product: too few examples measured to claim more
+}
+_PERSON_TYPE_CONFIDENCE = 0.9
+
+# OntoNotes label -> (category, subcategory). Labels left out (NORP, LAW, LANGUAGE,
+# WORK_OF_ART) have no Azure category and are not reported.
+_LABELS: dict[str, tuple[str, str | None]] = {
+    "PERSON": ("Person", None),
+    "ORG": ("Organization", None),
+    "GPE": ("Location", "GPE"),
+    "LOC": ("Location", "Geographical"),
+    "FAC": ("Location", "Structural"),
+    "EVENT": ("Event", None),
+    "PRODUCT": ("Product", None),
+    "DATE": ("DateTime", "Date"),
+    "TIME": ("DateTime", "Time"),
+    "CARDINAL": ("Quantity", "Number"),
+    "ORDINAL": ("Quantity", "Ordinal"),
+    "PERCENT": ("Quantity", "Percentage"),
+    "MONEY": ("Quantity", "Currency"),
+    "QUANTITY": ("Quantity", "Dimension"),
+}
+
+# Presidio entity -> (category, subcategory, overlap priority)
+_PATTERN_CATEGORIES: dict[str, tuple[str, str | None, int]] = {
+    "EMAIL_ADDRESS": ("Email", None, VALIDATED),
+    "URL": ("URL", None, PATTERN),
+    "IP_ADDRESS": ("IP", None, VALIDATED),
+    "PHONE_NUMBER": ("PhoneNumber", None, VALIDATED),
+    "ADDRESS": ("Address", None, PATTERN),
+    "AGE": ("Quantity", "Age", PATTERN),
+}
+
+PERSON_TYPES = (
+    "ceo", "cfo", "cto", "coo", "chief executive", "chief executive officer", "chairman", "chairwoman",
+    "president", "vice president", "director", "manager", "engineer", "software engineer", "developer",
+    "programmer", "scientist", "researcher", "professor", "teacher", "student", "doctor", "physician",
+    "surgeon", "nurse", "pharmacist", "dentist", "patient", "lawyer", "attorney", "judge", "senator",
+    "governor", "mayor", "minister", "prime minister", "secretary", "ambassador", "journalist", "reporter",
+    "editor", "author", "writer", "artist", "musician", "singer", "actor", "actress", "chef", "pilot",
+    "driver", "farmer", "architect", "accountant", "analyst", "consultant", "designer", "founder",
+    "co-founder", "entrepreneur", "investor", "employee", "customer", "client", "officer", "police officer",
+    "soldier", "firefighter", "coach", "player", "athlete", "captain", "spokesperson", "spokesman",
+    "spokeswoman", "intern", "volunteer", "technician", "mechanic", "electrician", "plumber", "cashier",
+    "salesperson", "economist", "historian", "biologist", "chemist", "physicist", "mathematician",
+    "photographer", "priest", "pastor", "rabbi", "imam", "king", "queen", "prince", "princess",
+)
+
+_RANGE = re.compile(r"\b(?:to|through|until|till|and|between)\b|[–—-]\s*\d|\d\s*[–—-]", re.IGNORECASE)
+_DURATION = re.compile(
+    r"^(?:for\s+|about\s+|over\s+|nearly\s+|almost\s+)?(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve|several|a few|few|many)\s+(?:more\s+)?(?:seconds?|minutes?|hours?|days?|"
+    r"weeks?|months?|years?|decades?|centuries)(?:\s+long)?$",
+    re.IGNORECASE,
+)
+_SET = re.compile(r"\b(?:every|each|daily|weekly|monthly|yearly|annually|hourly)\b", re.IGNORECASE)
+_AGE = re.compile(r"\b(?:years?|months?)[- ]old\b|\baged?\s+\d", re.IGNORECASE)
+_TEMPERATURE = re.compile(r"°|\bdegrees?\b|\bcelsius\b|\bfahrenheit\b", re.IGNORECASE)
+_YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
+# Hedges spaCy includes in amounts ("about 30%"); Azure reports the amount itself.
+_HEDGE = re.compile(r"^(?:about|around|approximately|roughly|nearly|almost|some|over|under|more than|less than|"
+                    r"up to|at least|at most)\s+", re.IGNORECASE)
+_CURRENCY_SYMBOLS = "$€£¥₹"
+_NAMED = frozenset({"Person", "Organization", "Location", "Event", "Product"})
+
+
+def _subcategory(label: str, text: str) -> tuple[str, str | None]:
+    category, sub = _LABELS[label]
+    if label in ("DATE", "TIME"):
+        if _AGE.search(text):
+            return "Quantity", "Age"
+        if _SET.search(text):
+            return category, "Set"
+        if _DURATION.match(text.strip()):
+            return category, "Duration"
+        if _RANGE.search(text):
+            return category, "DateRange" if label == "DATE" else "TimeRange"
+    elif label == "QUANTITY":
+        if _TEMPERATURE.search(text):
+            return category, "Temperature"
+    elif label == "CARDINAL" and _AGE.search(text):
+        return category, "Age"
+    return category, sub
+
+
+class SpacyEntityEngine:
+    """Azure-style entities for English text, batched through the shared spaCy pipeline."""
+
+    name = "spacy-ner"
+    model_version = "2026-12-01"
+    languages = ("en",)
+
+    def __init__(self) -> None:
+        self._nlp = None
+        self._roles: PhraseMatcher | None = None
+        self._recognizers = []
+
+    def load(self) -> None:
+        nlp = get_pipeline("en")
+        if nlp is None:
+            raise RuntimeError("no spaCy pipeline installed for English")
+        roles = PhraseMatcher(nlp.vocab, attr="LOWER")
+        roles.add("PersonType", list(nlp.tokenizer.pipe(_with_plurals(PERSON_TYPES))))
+        self._roles = roles
+        self._recognizers = [EmailRecognizer(), UrlRecognizer(), IpRecognizer(), patterns.QuickPhoneRecognizer(),
+                             patterns.address_recognizer(), patterns.age_recognizer()]
+        self._nlp = nlp
+        self.recognize(["Warm up: Ada Lovelace e-mailed ada@example.com on Monday."])
+
+    @property
+    def ready(self) -> bool:
+        return self._nlp is not None
+
+    def supports(self, language: str) -> bool:
+        return language.split("-")[0].lower() in self.languages
+
+    def recognize(self, texts: Sequence[str]) -> list[list[EntitySpan]]:
+        nlp = self._nlp
+        if nlp is None:
+            raise RuntimeError("SpacyEntityEngine.recognize called before load()")
+        # The small English model's NER has its own embedding layer, so the tagger,
+        # parser and lemmatizer are not needed here (about twice as fast).
+        docs = nlp.pipe(texts, disable=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+        return [self._entities(doc) for doc in docs]
+
+    def _entities(self, doc) -> list[EntitySpan]:
+        text = doc.text
+        spans: list[EntitySpan] = []
+        for ent in doc.ents:
+            if ent.label_ not in _LABELS:
+                continue
+            label = ent.label_
+            if label == "CARDINAL" and _YEAR.match(ent.text):
+                label = "DATE"  # a bare 4-digit year ("the 2024 price list")
+            start, end = _trim(text, ent.start_char, ent.end_char, _LABELS[label][0])
+            if end <= start:
+                continue
+            if label in ("CARDINAL", "MONEY") and start > 0 and text[start - 1] in _CURRENCY_SYMBOLS:
+                start -= 1  # "$45": the small model often leaves the symbol out
+                label = "MONEY"
+            category, sub = _subcategory(label, text[start:end])
+            spans.append(EntitySpan(start, end, category, sub, _NER_CONFIDENCE.get(category, 0.6), STATISTICAL))
+        spans = _merge_date_and_time(text, spans)
+        for _, start, end in self._roles(doc):
+            span = doc[start:end]
+            spans.append(EntitySpan(span.start_char, span.end_char, "PersonType", None,
+                                    _PERSON_TYPE_CONFIDENCE, STATISTICAL))
+        for recognizer in self._recognizers:
+            for hit in recognizer.analyze(text, recognizer.supported_entities, None):
+                category, sub, priority = _PATTERN_CATEGORIES[hit.entity_type]
+                end = patterns.url_end(text, hit.start, hit.end) if category == "URL" else hit.end
+                spans.append(EntitySpan(hit.start, end, category, sub, _pattern_confidence(hit.score), priority))
+        kept = resolve_overlaps(snap_to_graphemes(text, spans))
+        return [s for s in kept if not patterns.is_identifier_label(text, s, kept)]
+
+
+def _with_plurals(roles: Sequence[str]) -> list[str]:
+    """The phrase list matches word forms, not lemmas (the NER pass runs without the lemmatizer)."""
+    out = []
+    for role in roles:
+        if role.endswith("man") or role.endswith("woman"):
+            plural = role[:-3] + "men"
+        elif role.endswith(("s", "sh", "ch")):
+            plural = role + "es"
+        elif role.endswith("y") and role[-2:-1] not in "aeiou":
+            plural = role[:-1] + "ies"
+        else:
+            plural = role + "s"
+        out += [role, plural]
+    return out
+
+
+def _pattern_confidence(score: float) -> float:
+    # Presidio scores phone numbers 0.4 before context; a match that phonenumbers
+    # validated is more certain than that for an entity recognizer.
+    return round(min(1.0, max(score, 0.8)), 2)
+
+
+def _trim(text: str, start: int, end: int, category: str) -> tuple[int, int]:
+    """spaCy spans may start with "the" or a hedge, or end with "'s"; Azure reports the entity only."""
+    span = text[start:end]
+    for prefix in ("the ", "The "):
+        if span.startswith(prefix) and len(span) > len(prefix):
+            start += len(prefix)
+            span = span[len(prefix):]
+    if category not in _NAMED:
+        hedge = _HEDGE.match(span)
+        if hedge and hedge.end() < len(span):
+            start += hedge.end()
+            span = span[hedge.end():]
+    for suffix in ("'s", "’s"):
+        if span.endswith(suffix):
+            end -= len(suffix)
+            span = span[: -len(suffix)]
+    while end > start and text[end - 1] in " .,;:":
+        end -= 1
+    return start, end
+
+
+def _merge_date_and_time(text: str, spans: list[EntitySpan]) -> list[EntitySpan]:
+    """"Thursday at 2 pm": a date directly followed by its time is one DateTime, as in Azure."""
+    spans = sorted(spans, key=lambda s: s.start)
+    merged: list[EntitySpan] = []
+    for span in spans:
+        last = merged[-1] if merged else None
+        if (last is not None and last.subcategory == "Date" and span.subcategory == "Time"
+                and text[last.end:span.start].strip().lower() in ("", "at", ",", "by")):
+            merged[-1] = EntitySpan(last.start, span.end, "DateTime", "DateTime", last.confidence, STATISTICAL)
+            continue
+        merged.append(span)
+    return merged
+

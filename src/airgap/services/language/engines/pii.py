@@ -1,0 +1,211 @@
+"""PII detection with Presidio, configured for offline use, in Azure's PII categories.
+
+Presidio's ``AnalyzerEngine`` would otherwise download ``en_core_web_lg`` and
+its e-mail recognizer the Public Suffix List. Here its NLP engine is handed the
+shared, installed spaCy pipeline (loaded once for NER and PII together) and
+tldextract is pinned to its bundled snapshot (see ``patterns``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from airgap.services.language.engines import patterns  # switches tldextract offline before Presidio loads
+from airgap.services.language.engines.spacy_pipelines import get_pipeline
+from airgap.services.language.engines.spans import (
+    PATTERN,
+    STATISTICAL,
+    VALIDATED,
+    EntitySpan,
+    resolve_overlaps,
+    snap_to_graphemes,
+)
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+from presidio_analyzer.predefined_recognizers import (
+    AbaRoutingRecognizer,
+    CreditCardRecognizer,
+    DateRecognizer,
+    EmailRecognizer,
+    IbanRecognizer,
+    IpRecognizer,
+    MedicalLicenseRecognizer,
+    NhsRecognizer,
+    SpacyRecognizer,
+    UkNinoRecognizer,
+    UrlRecognizer,
+    UsBankRecognizer,
+    UsItinRecognizer,
+    UsLicenseRecognizer,
+    UsPassportRecognizer,
+    UsSsnRecognizer,
+)
+from presidio_anonymizer import AnonymizerEngine
+from presidio_anonymizer.entities import OperatorConfig
+
+
+@dataclass(frozen=True)
+class PiiType:
+    category: str
+    subcategory: str | None
+    priority: int
+    phi_only: bool = False
+
+
+# Presidio entity -> Azure PII category. VALIDATED: checksum or parser-confirmed.
+PII_TYPES: dict[str, PiiType] = {
+    "PERSON": PiiType("Person", None, STATISTICAL),
+    "ORGANIZATION": PiiType("Organization", None, STATISTICAL),
+    # Azure's PII model reports places as (parts of) addresses.
+    "LOCATION": PiiType("Address", None, STATISTICAL),
+    "DATE_TIME": PiiType("DateTime", "Date", STATISTICAL),
+    "ADDRESS": PiiType("Address", None, PATTERN),
+    "EMAIL_ADDRESS": PiiType("Email", None, VALIDATED),
+    "URL": PiiType("URL", None, PATTERN),
+    "PHONE_NUMBER": PiiType("PhoneNumber", None, VALIDATED),
+    "IP_ADDRESS": PiiType("IPAddress", None, VALIDATED),
+    "CREDIT_CARD": PiiType("CreditCardNumber", None, VALIDATED),
+    "IBAN_CODE": PiiType("InternationalBankingAccountNumber", None, VALIDATED),
+    "US_SSN": PiiType("USSocialSecurityNumber", None, VALIDATED),
+    "US_ITIN": PiiType("USIndividualTaxpayerIdentification", None, PATTERN),
+    "US_PASSPORT": PiiType("USUKPassportNumber", None, PATTERN),
+    "US_DRIVER_LICENSE": PiiType("USDriversLicenseNumber", None, PATTERN),
+    "US_BANK_NUMBER": PiiType("USBankAccountNumber", None, PATTERN),
+    "ABA_ROUTING_NUMBER": PiiType("ABARoutingNumber", None, VALIDATED),
+    "UK_NINO": PiiType("UKNationalInsuranceNumber", None, PATTERN),
+    "UK_NHS": PiiType("UKNationalHealthNumber", None, VALIDATED),
+    # Protected health information: only with domain=phi.
+    "AGE": PiiType("Quantity", "Age", PATTERN, phi_only=True),
+    "MEDICAL_LICENSE": PiiType("DrugEnforcementAgencyNumber", None, VALIDATED, phi_only=True),
+}
+
+# Wire category -> the piiCategories filter name that selects it, where they differ.
+FILTER_NAMES = {"DateTime": "Date", "Quantity": "Age"}
+
+# spaCy labels that are not personal data.
+_IGNORED_LABELS = ["CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY", "LANGUAGE", "WORK_OF_ART",
+                   "PRODUCT", "EVENT", "LAW", "FAC", "NORP", "MISC"]
+# Presidio's own default is 0; below this, its context-free regexes (licence, passport,
+# bank number: score 0.01-0.05 without a context word nearby) are mostly noise.
+SCORE_THRESHOLD = 0.4
+_NOT_A_DATE = re.compile(r"^(?:for\s+)?(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|"
+                         r"a few|few)\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)(?:\s+long)?$"
+                         r"|\b(?:every|each|daily|weekly|monthly|annually)\b", re.IGNORECASE)
+_AGE_AS_DATE = re.compile(r"\b(?:years?|months?)[- ]old\b", re.IGNORECASE)
+# A date identifies someone when it is a calendar date or a named day, not "last year" or "noon".
+_CALENDAR = re.compile(
+    r"\d|\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|satur|sun)(?:day)?)\b",
+    re.IGNORECASE,
+)
+# NHS numbers are 10 digits with a mod-11 check, which one in eleven US phone numbers also
+# passes ("206-555-0147"); without the word nearby the number is a phone number.
+_NHS_CONTEXT = re.compile(r"\b(?:nhs|health)\b", re.IGNORECASE)
+
+
+class _SharedSpacyEngine(SpacyNlpEngine):
+    """Presidio's spaCy engine over the process-wide pipelines instead of its own copies."""
+
+    def load(self) -> None:
+        self.nlp = {}
+        for model in self.models:
+            pipeline = get_pipeline(model["lang_code"])
+            if pipeline is None:
+                raise RuntimeError(f"no spaCy pipeline installed for {model['lang_code']}")
+            self.nlp[model["lang_code"]] = pipeline
+
+    def process_batch(self, texts, language, batch_size=1, n_process=1, as_tuples=False):  # noqa: ANN001
+        # Presidio reads entities and lemmas (for context words), never the dependency
+        # parse: skipping the parser makes the spaCy pass about a third faster.
+        for doc in self.nlp[language].pipe(texts, batch_size=batch_size, disable=["parser"]):
+            yield doc.text, self._doc_to_nlp_artifact(doc, language)
+
+
+class PresidioPiiEngine:
+    name = "presidio-pii"
+    model_version = "2026-12-01"
+    languages = ("en",)
+
+    def __init__(self) -> None:
+        self._analyzer: AnalyzerEngine | None = None
+        self._anonymizer: AnonymizerEngine | None = None
+
+    def load(self) -> None:
+        nlp_engine = _SharedSpacyEngine(
+            models=[{"lang_code": lang, "model_name": "shared"} for lang in self.languages],
+            ner_model_configuration=NerModelConfiguration(labels_to_ignore=_IGNORED_LABELS),
+        )
+        nlp_engine.load()
+        recognizers = [
+            SpacyRecognizer(supported_entities=["PERSON", "ORGANIZATION", "LOCATION", "DATE_TIME"]),
+            CreditCardRecognizer(), IbanRecognizer(), EmailRecognizer(), UrlRecognizer(), IpRecognizer(),
+            patterns.QuickPhoneRecognizer(), DateRecognizer(), UsSsnRecognizer(), UsItinRecognizer(),
+            UsPassportRecognizer(), UsLicenseRecognizer(), UsBankRecognizer(), AbaRoutingRecognizer(),
+            UkNinoRecognizer(), NhsRecognizer(), MedicalLicenseRecognizer(), patterns.address_recognizer(),
+            patterns.age_recognizer(),
+        ]
+        registry = RecognizerRegistry(recognizers=recognizers, supported_languages=list(self.languages))
+        self._analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine,
+                                        supported_languages=list(self.languages),
+                                        default_score_threshold=SCORE_THRESHOLD)
+        self._anonymizer = AnonymizerEngine()
+        self.recognize(["Warm up: Ada Lovelace, ada@example.com, 425-555-0123."], phi=True)
+
+    @property
+    def ready(self) -> bool:
+        return self._analyzer is not None
+
+    def supports(self, language: str) -> bool:
+        return language.split("-")[0].lower() in self.languages
+
+    def recognize(self, texts: Sequence[str], phi: bool = False, language: str = "en") -> list[list[EntitySpan]]:
+        analyzer = self._analyzer
+        if analyzer is None:
+            raise RuntimeError("PresidioPiiEngine.recognize called before load()")
+        wanted = [name for name, t in PII_TYPES.items() if phi or not t.phi_only]
+        artifacts = analyzer.nlp_engine.process_batch(list(texts), language, batch_size=max(1, len(texts)))
+        out = []
+        for text, nlp_artifacts in artifacts:
+            hits = analyzer.analyze(text, language, entities=wanted, nlp_artifacts=nlp_artifacts)
+            out.append(self._spans(text, hits, phi))
+        return out
+
+    def redact(self, text: str, spans: Iterable[EntitySpan]) -> str:
+        """The text with one ``*`` per character of each span (Azure's default masking)."""
+        results = [RecognizerResult("PII", s.start, s.end, s.confidence) for s in spans]
+        if not results:
+            return text
+        mask = OperatorConfig("mask", {"masking_char": "*", "chars_to_mask": len(text), "from_end": False})
+        # No merging across the spaces between two entities: Azure masks the entities only.
+        return self._anonymizer.anonymize(text, results, operators={"DEFAULT": mask},
+                                          merge_entities_with_spaces=False).text
+
+    def _spans(self, text: str, hits: Iterable[RecognizerResult], phi: bool) -> list[EntitySpan]:
+        spans = []
+        for hit in hits:
+            entity = hit.entity_type
+            covered = text[hit.start:hit.end]
+            if entity == "DATE_TIME":
+                if _AGE_AS_DATE.search(covered):
+                    if not phi:
+                        continue
+                    entity = "AGE"
+                elif _NOT_A_DATE.search(covered) or not _CALENDAR.search(covered):
+                    continue  # durations, recurrences and vague times identify no one
+            elif entity == "UK_NHS" and not _NHS_CONTEXT.search(text[max(0, hit.start - 40):hit.start]):
+                continue
+            start, end = hit.start, hit.end
+            if entity == "URL":
+                end = patterns.url_end(text, start, end)
+            elif entity in ("PERSON", "ORGANIZATION") and covered.endswith(("'s", "’s")):
+                end -= 2
+            kind = PII_TYPES.get(entity)
+            if kind is None:
+                continue
+            spans.append(EntitySpan(start, end, kind.category, kind.subcategory,
+                                    round(min(1.0, hit.score), 2), kind.priority))
+        kept = resolve_overlaps(snap_to_graphemes(text, spans))
+        return [s for s in kept if not patterns.is_identifier_label(text, s, kept)]
+

@@ -1,0 +1,328 @@
+"""English sentiment: VADER scores per spaCy sentence, opinion mining from the dependency parse.
+
+VADER (a rule-based lexicon model) scores each sentence; its compound score
+in [-1, 1] becomes a label and three confidence scores that sum to 1. Opinion
+mining links opinion words (assessments: VADER lexicon words, mostly
+adjectives) to what they describe (targets: nouns) through the parse:
+``amod`` ("great atmosphere"), a copula's subject ("the staff were friendly"),
+a verb's object ("I love the design") and conjunctions of either side.
+
+Spans are Python code-point offsets into the document; the wire layer
+converts them to the requested string index type.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex
+
+from airgap.services.language.engines import spacy_pipelines
+
+_GRAPHEME = regex.compile(r"\X")
+
+# VADER's own thresholds for its compound score (see the vaderSentiment README).
+_POSITIVE_AT = 0.05
+_NEGATIVE_AT = -0.05
+# Slope of the logistic that turns a lexicon valence (VADER: -4..4) into a
+# positive/negative confidence: a mild word (valence ~1) gets ~0.77, a strong one ~0.97.
+_VALENCE_SLOPE = 1.2
+# How far back a negation word (not, never, ...) still negates an opinion word.
+_NEGATION_WINDOW = 3
+_NOUNS = ("NOUN", "PROPN")
+_OPINION_POS = ("ADJ", "VERB")
+
+
+@dataclass(frozen=True)
+class Scores:
+    positive: float
+    neutral: float
+    negative: float
+
+
+@dataclass(frozen=True)
+class Assessment:
+    start: int
+    end: int
+    text: str
+    sentiment: str          # positive | negative
+    positive: float
+    negative: float
+    negated: bool
+
+
+@dataclass(frozen=True)
+class Target:
+    start: int
+    end: int
+    text: str
+    sentiment: str          # positive | negative | mixed
+    positive: float
+    negative: float
+    assessments: tuple[int, ...]  # indices into the sentence's assessments
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    sentiment: str          # positive | neutral | negative
+    scores: Scores
+    targets: tuple[Target, ...] = ()
+    assessments: tuple[Assessment, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentSentiment:
+    sentiment: str          # positive | neutral | negative | mixed
+    scores: Scores
+    sentences: tuple[Sentence, ...]
+
+
+def sentence_scores(compound: float) -> tuple[str, Scores]:
+    """A label and three 2-dp confidence scores summing to 1, the label's the largest."""
+    strength = abs(compound)
+    if compound >= _POSITIVE_AT or compound <= _NEGATIVE_AT:
+        top = 0.5 + 0.5 * strength           # 0.525 .. 1.0
+        # Most of the remainder is neutral: a weakly positive sentence is more
+        # likely neutral than negative.
+        neutral, opposite = (1.0 - top) * 0.8, (1.0 - top) * 0.2
+        if compound > 0:
+            return "positive", _round_scores(top, neutral, opposite)
+        return "negative", _round_scores(opposite, neutral, top)
+    neutral = 1.0 - 5.0 * strength           # 0.75 .. 1.0 inside the neutral band
+    rest = 1.0 - neutral
+    if compound > 0:
+        return "neutral", _round_scores(rest * 0.8, neutral, rest * 0.2)
+    if compound < 0:
+        return "neutral", _round_scores(rest * 0.2, neutral, rest * 0.8)
+    return "neutral", _round_scores(0.0, 1.0, 0.0)
+
+
+def document_label(labels: Sequence[str]) -> str:
+    """Azure's rule: both positive and negative sentences make a document mixed."""
+    has_positive, has_negative = "positive" in labels, "negative" in labels
+    if has_positive and has_negative:
+        return "mixed"
+    if has_positive:
+        return "positive"
+    if has_negative:
+        return "negative"
+    return "neutral"
+
+
+def document_scores(sentences: Sequence[Sentence]) -> Scores:
+    """The mean over the opinionated sentences (all sentences when none is): a long
+    neutral stretch should not drown the one sentence that carries the opinion."""
+    chosen = [s for s in sentences if s.sentiment != "neutral"] or list(sentences)
+    if not chosen:
+        return Scores(0.0, 1.0, 0.0)
+    n = len(chosen)
+    return _round_scores(sum(s.scores.positive for s in chosen) / n,
+                         sum(s.scores.neutral for s in chosen) / n,
+                         sum(s.scores.negative for s in chosen) / n)
+
+
+def _round_scores(positive: float, neutral: float, negative: float) -> Scores:
+    values = [round(positive, 2), round(neutral, 2), round(negative, 2)]
+    # Rounding may leave 0.99 or 1.01; the largest score absorbs the difference.
+    values[values.index(max(values))] = round(values[values.index(max(values))] + 1.0 - sum(values), 2)
+    return Scores(*values)
+
+
+class VaderSentimentAnalyzer:
+    """Sentence and document sentiment with optional opinion mining, English only."""
+
+    name = "vader-en"
+    model_version = "2026-11-01"
+    languages = ("en",)
+
+    def __init__(self) -> None:
+        self._vader = None
+        self._nlp = None
+        self._negations: frozenset[str] = frozenset()
+
+    def load(self) -> None:
+        from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer
+
+        vader = SentimentIntensityAnalyzer()
+        nlp = spacy_pipelines.get_pipeline("en")
+        vader.polarity_scores("warm up")
+        list(nlp.pipe(["Warm up the parser."], disable=["ner"]))
+        self._negations = frozenset(NEGATE) | {"n't", "not", "no", "never", "without"}
+        self._vader, self._nlp = vader, nlp
+
+    @property
+    def ready(self) -> bool:
+        return self._vader is not None
+
+    def analyze(self, texts: Sequence[str], opinion_mining: bool = False) -> list[DocumentSentiment]:
+        if self._vader is None or self._nlp is None:
+            raise RuntimeError("VaderSentimentAnalyzer.analyze called before load()")
+        results = []
+        for doc in self._nlp.pipe(texts, disable=["ner"]):
+            clusters = _Clusters(doc.text)
+            sentences = tuple(filter(None, (self._sentence(span, clusters, opinion_mining) for span in _sentences(doc))))
+            labels = [s.sentiment for s in sentences]
+            results.append(DocumentSentiment(document_label(labels), document_scores(sentences), sentences))
+        return results
+
+    def _sentence(self, span, clusters: _Clusters, opinion_mining: bool) -> Sentence | None:
+        start, end = clusters.strip(span.start_char, span.end_char)
+        if start >= end:
+            return None  # its only grapheme began in the sentence before, which holds it
+        text = span.doc.text[start:end]
+        label, scores = sentence_scores(self._vader.polarity_scores(text)["compound"])
+        if not opinion_mining:
+            return Sentence(start, end, text, label, scores)
+        targets, assessments = self._opinions(span, clusters)
+        return Sentence(start, end, text, label, scores, targets, assessments)
+
+    # -- opinion mining ------------------------------------------------------------------
+
+    def _opinions(self, span, clusters: _Clusters) -> tuple[tuple[Target, ...], tuple[Assessment, ...]]:
+        links: dict[int, list[int]] = {}       # target head token index -> assessment token indices
+        valences: dict[int, float] = {}
+        for token in span:
+            valence = self._valence(token)
+            if valence is None or not clusters.aligned(token.idx, token.idx + len(token.text)):
+                continue
+            # The tagger calls emoji nouns now and then: a target needs a letter. A span that
+            # cuts a grapheme cluster (a combining mark split off by the tokenizer) has no
+            # offset in text elements, so it is left out.
+            heads = [t for t in self._described(token) if t.pos_ in _NOUNS and any(c.isalpha() for c in t.text)
+                     and clusters.aligned(*_target_span(t))]
+            if not heads:
+                continue
+            valences[token.i] = valence
+            for head in heads:
+                links.setdefault(head.i, [])
+                if token.i not in links[head.i]:
+                    links[head.i].append(token.i)
+
+        doc = span.doc
+        order = sorted(valences)
+        assessments = tuple(self._assessment(doc[i], valences[i]) for i in order)
+        position = {i: n for n, i in enumerate(order)}
+        targets = []
+        for head_i in sorted(links):
+            head = doc[head_i]
+            linked = tuple(position[i] for i in links[head_i])
+            start, end = _target_span(head)
+            positives = [assessments[a].positive for a in linked]
+            kinds = {assessments[a].sentiment for a in linked}
+            sentiment = kinds.pop() if len(kinds) == 1 else "mixed"
+            positive = round(sum(positives) / len(positives), 2)
+            targets.append(Target(start, end, doc.text[start:end], sentiment, positive,
+                                  round(1.0 - positive, 2), linked))
+        return tuple(targets), assessments
+
+    def _valence(self, token) -> float | None:
+        if token.pos_ not in _OPINION_POS:
+            return None
+        value = self._vader.lexicon.get(token.lower_)
+        if value is None:
+            value = self._vader.lexicon.get(token.lemma_.lower())
+        return value if value else None
+
+    def _described(self, token) -> list:
+        """The nouns an opinion word describes, following the parse."""
+        if token.dep_ == "conj" and token.head.pos_ == token.pos_:
+            return self._described(token.head)  # "friendly and helpful": same target as "friendly"
+        if token.pos_ == "ADJ" and token.dep_ == "amod":
+            return [token.head]  # "wonderful view and comfortable beds": only its own noun
+        nouns = []
+        if token.pos_ == "ADJ" and token.dep_ in ("acomp", "attr", "ROOT", "xcomp"):
+            verb = token.head if token.dep_ != "ROOT" else token
+            nouns = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        elif token.pos_ == "VERB":
+            nouns = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+        expanded = []  # "the room and the staff were great": every subject
+        for noun in nouns:
+            expanded.append(noun)
+            expanded.extend(c for c in noun.conjuncts if c.pos_ in _NOUNS)
+        return expanded
+
+    def _assessment(self, token, valence: float) -> Assessment:
+        negated = self._negated(token)
+        effective = -valence if negated else valence
+        positive = round(1.0 / (1.0 + math.exp(-_VALENCE_SLOPE * effective)), 2)
+        return Assessment(
+            token.idx, token.idx + len(token.text),
+            # Azure reports assessments in lower case ("great" for "Great").
+            token.lower_,
+            "positive" if effective > 0 else "negative",
+            positive, round(1.0 - positive, 2), negated,
+        )
+
+    def _negated(self, token) -> bool:
+        holders = [token, token.head] if token.dep_ in ("acomp", "attr", "xcomp") else [token]
+        if any(c.dep_ == "neg" for h in holders for c in h.children):
+            return True
+        sent_start = token.sent.start
+        window = token.doc[max(sent_start, token.i - _NEGATION_WINDOW):token.i]
+        return any(t.lower_ in self._negations for t in window)
+
+
+def _sentences(doc) -> list:
+    """The parser's sentences, with wordless ones ("👍🏽", "...") joined to their neighbour:
+    an emoji is part of the sentence it decorates, not a sentence of its own."""
+    spans = [span for span in doc.sents if span.text.strip()]
+    merged: list = []
+    pending = None  # wordless sentences waiting for the next one with words
+    for span in spans:
+        start = pending.start if pending is not None else span.start
+        if not any(ch.isalnum() for ch in span.text):
+            pending = doc[start:span.end]
+            continue
+        merged.append(doc[start:span.end])
+        pending = None
+    if pending is not None:
+        if merged:
+            merged[-1] = doc[merged[-1].start:pending.end]
+        else:
+            merged.append(pending)
+    return merged
+
+
+def _target_span(noun) -> tuple[int, int]:
+    """The noun with its compound modifiers: "wifi connection", not "connection"."""
+    compounds = [c for c in noun.lefts if c.dep_ == "compound"]
+    first = min([noun, *compounds], key=lambda t: t.i)
+    # Only a contiguous run of compounds directly before the noun belongs to it.
+    tokens = noun.doc[first.i:noun.i + 1]
+    if any(t.dep_ != "compound" for t in tokens[:-1]):
+        first = noun
+    return first.idx, noun.idx + len(noun.text)
+
+
+class _Clusters:
+    """Grapheme cluster boundaries of one text: Azure's default offsets count text elements,
+    so a span must start and end between clusters to have an offset at all."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.bounds = [m.start() for m in _GRAPHEME.finditer(text)] + [len(text)]
+
+    def aligned(self, start: int, end: int) -> bool:
+        return self._up(start) == start and self._up(end) == end
+
+    def strip(self, start: int, end: int) -> tuple[int, int]:
+        """``[start, end)`` moved to cluster boundaries (a cluster goes with the span holding
+        its first code point) without leading or trailing whitespace clusters."""
+        start, end = self._up(start), self._up(end)
+        while start < end and self.text[start].isspace():
+            start = self.bounds[bisect_right(self.bounds, start)]
+        while end > start:
+            last = self.bounds[bisect_left(self.bounds, end) - 1]
+            if not self.text[last].isspace():
+                break
+            end = last
+        return start, end
+
+    def _up(self, cp: int) -> int:
+        return self.bounds[bisect_left(self.bounds, cp)]

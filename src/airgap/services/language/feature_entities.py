@@ -1,0 +1,58 @@
+"""EntityRecognition: named entities in Azure's categories, with offsets in the requested index type."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from airgap.services.language.documents import DocumentProblem, InputDocument
+from airgap.services.language.engines.entities import SpacyEntityEngine
+from airgap.services.language.engines.spans import EntitySpan
+from airgap.services.language.features import V3_0, Feature, Parameters
+from airgap.services.language.language_support import unsupported_language
+from airgap.services.language.string_index import StringIndex
+
+
+def index_type(params: Parameters) -> str:
+    """v3.0 has no stringIndexType parameter: its offsets are always text elements."""
+    return "TextElements_v8" if params.api == V3_0 else params.string_index_type
+
+
+def entities_to_wire(text: str, spans: Sequence[EntitySpan], index_type: str) -> list[dict[str, Any]]:
+    """Azure ``Entity`` objects; ``subcategory`` only where there is one, as Azure does."""
+    index = StringIndex(text, index_type)
+    out = []
+    for span in spans:
+        offset, length = index.span(span.start, span.end)
+        entity: dict[str, Any] = {"text": text[span.start:span.end], "category": span.category}
+        if span.subcategory:
+            entity["subcategory"] = span.subcategory
+        entity.update(offset=offset, length=length, confidenceScore=span.confidence)
+        out.append(entity)
+    return out
+
+
+class EntityRecognition(Feature):
+    kind = "EntityRecognition"
+    meter = "CognitiveServices.Language.Container.EntityRecognitionTextRecords"
+    max_documents = 5  # Azure's synchronous limit for NER
+
+    def __init__(self, engine: SpacyEntityEngine) -> None:
+        self.engine = engine
+
+    @property
+    def model_version(self) -> str:
+        return self.engine.model_version
+
+    @property
+    def engine_name(self) -> str:
+        return self.engine.name
+
+    def check(self, doc: InputDocument, params: Parameters) -> DocumentProblem | None:
+        return unsupported_language(doc, self.engine.languages, "Entity recognition")
+
+    def run(self, docs: Sequence[InputDocument], params: Parameters) -> list[list[EntitySpan]]:
+        return self.engine.recognize([d.text for d in docs])
+
+    def to_wire(self, doc: InputDocument, result: list[EntitySpan], params: Parameters) -> dict[str, Any]:
+        return {"entities": entities_to_wire(doc.text, result, index_type(params))}

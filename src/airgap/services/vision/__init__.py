@@ -1,0 +1,35 @@
+"""The Vision service: Read 3.2 and Image Analysis 4.0 (read), one OCR engine behind both."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fastapi import APIRouter
+
+from airgap.ocr import make_engine
+from airgap.platform.runtime import Runtime
+from airgap.services.base import Engine, Meter, Service
+from airgap.services.vision import api_imageanalysis, api_read, read_jobs
+from airgap.services.vision.meters import READ_PAGES
+
+
+class VisionService(Service):
+    name = "vision"
+    api_type = "computervision"
+    title = "Vision (Read 3.2, Image Analysis 4.0 read)"
+    path_prefixes = (api_read.PREFIX, api_imageanalysis.PREFIX)
+    meters = (
+        Meter(READ_PAGES, "page", "Read / Image Analysis read: one per page (image, TIFF frame or PDF page) read."),
+    )
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__(runtime)
+        self.ocr = make_engine(runtime.settings.ocr_engine)
+        if runtime.jobs is not None:
+            runtime.jobs.register(read_jobs.HANDLER, read_jobs.ReadJobHandler(self))
+
+    def routers(self) -> Sequence[APIRouter]:
+        return [api_read.build_router(self), api_imageanalysis.build_router(self)]
+
+    def engines(self) -> Sequence[Engine]:
+        return [self.ocr]

@@ -1,0 +1,239 @@
+"""Every bundled capability works with no network at all.
+
+The server runs in a fresh network namespace whose only interface is loopback
+(``unshare -n``), so a model download or any call home would fail. The client runs in
+that same namespace (``nsenter --net``). The test is a table: one ``Row`` per bundled
+capability; a new service adds its rows to ``ROWS``.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.server import ServerProcess
+
+pytestmark = pytest.mark.offline
+
+ROOT = Path(__file__).resolve().parents[2]
+DETECTION_METER = "CognitiveServices.Language.Container.LanguageDetectionTextRecords"
+READ_METER = "CognitiveServices.ComputerVision.Container.ReadPages"
+DOCUMENT_READ_METER = "CognitiveServices.FormRecognizer.Container.ReadPages"
+OCR_TEXT = "Offline invoice 4471 paid in full"
+
+
+@dataclass(frozen=True)
+class Row:
+    service: str   # the bundled service it exercises, or "platform"
+    name: str      # unique; the test id
+    method: str
+    path: str
+    body: Any      # JSON, or bytes (sent as application/octet-stream)
+    check: Callable[[dict], None]  # gets {"status", "content_type", "json", "text", "accepted"}
+    poll: bool = False  # a long-running operation: check the final poll of its Operation-Location
+
+
+def _ok_json(result: dict) -> Any:
+    assert result["status"] == 200, result["text"]
+    assert result["content_type"].startswith("application/json"), result["content_type"]
+    return result["json"]
+
+
+def _detected(expected: str) -> Callable[[dict], None]:
+    def check(result: dict) -> None:
+        body = _ok_json(result)
+        documents = body["results"]["documents"] if "kind" in body else body["documents"]
+        assert [d["detectedLanguage"]["iso6391Name"] for d in documents] == [expected]
+        assert body.get("errors", body.get("results", {}).get("errors")) == []
+    return check
+
+
+def _entities(expected: set[tuple[str, str]], redacted: str | None = None) -> Callable[[dict], None]:
+    def check(result: dict) -> None:
+        body = _ok_json(result)
+        documents = body["results"]["documents"] if "kind" in body else body["documents"]
+        assert {(e["text"], e["category"]) for e in documents[0]["entities"]} == expected
+        if redacted is not None:
+            assert documents[0]["redactedText"] == redacted
+    return check
+
+
+def _png(text: str) -> bytes:
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (900, 120), 255)
+    ImageDraw.Draw(image).text((30, 40), text, fill=0, font=ImageFont.load_default(size=36))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _read_text(expected: str) -> Callable[[dict], None]:
+    def check(result: dict) -> None:
+        body = _ok_json(result)
+        lines = [line["text"] for block in body["readResult"]["blocks"] for line in block["lines"]]
+        assert " ".join(lines).split() == expected.split(), lines
+    return check
+
+
+def _read_operation(expected: str) -> Callable[[dict], None]:
+    """Read 3.2: 202, then ``analyzeResult.readResults[].lines``."""
+    def check(result: dict) -> None:
+        assert result["accepted"] == 202
+        body = _ok_json(result)
+        assert body["status"] == "succeeded", body
+        lines = [line["text"] for page in body["analyzeResult"]["readResults"] for line in page["lines"]]
+        assert " ".join(lines).split() == expected.split(), lines
+    return check
+
+
+def _document_content(expected: str) -> Callable[[dict], None]:
+    """Form Recognizer / Document Intelligence: 202, then ``analyzeResult.content``."""
+    def check(result: dict) -> None:
+        assert result["accepted"] == 202
+        body = _ok_json(result)
+        assert body["status"] == "succeeded", body
+        assert body["analyzeResult"]["content"].split() == expected.split()
+    return check
+
+
+def _ready(result: dict) -> None:
+    assert _ok_json(result)["status"] == "ready"
+
+
+def _openapi(result: dict) -> None:
+    from openapi_spec_validator import validate
+
+    doc = _ok_json(result)
+    validate(doc)  # with every bundled service mounted, the document is still valid OpenAPI
+    assert "/text/analytics/v3.1/languages" in doc["paths"]
+
+
+def _status(result: dict) -> None:
+    assert _ok_json(result)["apiStatus"] == "Valid"
+
+
+def _usage(result: dict) -> None:
+    body = _ok_json(result)
+    reports = body if isinstance(body, list) else [body]
+    language = next(r for r in reports if r["serviceName"] == "language")
+    meters = {m["name"]: m["quantity"] for m in language["meters"]}
+    assert meters[DETECTION_METER] == 3  # the three detection rows above, one text record each
+    vision = next(r for r in reports if r["serviceName"] == "vision")
+    assert {m["name"]: m["quantity"] for m in vision["meters"]}[READ_METER] == 2  # two vision rows, a page each
+    document = next(r for r in reports if r["serviceName"] == "document")
+    assert {m["name"]: m["quantity"] for m in document["meters"]}[DOCUMENT_READ_METER] == 1
+
+
+ROWS: list[Row] = [
+    Row("language", "detect-v3.0", "POST", "/text/analytics/v3.0/languages",
+        {"documents": [{"id": "1", "text": "Bonjour tout le monde, comment allez-vous ?"}]}, _detected("fr")),
+    Row("language", "detect-v3.1", "POST", "/text/analytics/v3.1/languages",
+        {"documents": [{"id": "1", "text": "Guten Morgen, wie geht es Ihnen heute?"}]}, _detected("de")),
+    Row("language", "detect-2023-04-01", "POST", "/language/:analyze-text?api-version=2023-04-01",
+        {"kind": "LanguageDetection",
+         "analysisInput": {"documents": [{"id": "1", "text": "Buenos días, ¿cómo está usted hoy?"}]}},
+        _detected("es")),
+    # PII's e-mail recognizer uses tldextract, which would fetch the Public Suffix List online.
+    Row("language", "entities-2023-04-01", "POST", "/language/:analyze-text?api-version=2023-04-01",
+        {"kind": "EntityRecognition",
+         "analysisInput": {"documents": [{"id": "1", "text": "Ada Lovelace lived in London; ada@example.com"}]}},
+        _entities({("Ada Lovelace", "Person"), ("London", "Location"), ("ada@example.com", "Email")})),
+    Row("language", "pii-v3.1", "POST", "/text/analytics/v3.1/entities/recognition/pii",
+        {"documents": [{"id": "1", "text": "Mail ada@example.com, SSN 536-90-4399."}]},
+        _entities({("ada@example.com", "Email"), ("536-90-4399", "USSocialSecurityNumber")},
+                  "Mail ***************, SSN ***********.")),
+    Row("vision", "read-imageanalysis-2023-10-01", "POST",
+        "/computervision/imageanalysis:analyze?api-version=2023-10-01&features=read", _png(OCR_TEXT),
+        _read_text(OCR_TEXT)),
+    Row("vision", "read-3.2", "POST", "/vision/v3.2/read/analyze", _png(OCR_TEXT), _read_operation(OCR_TEXT),
+        poll=True),
+    Row("document", "prebuilt-read-2024-11-30", "POST",
+        "/documentintelligence/documentModels/prebuilt-read:analyze?api-version=2024-11-30", _png(OCR_TEXT),
+        _document_content(OCR_TEXT), poll=True),
+    Row("platform", "ready", "GET", "/ready", None, _ready),
+    Row("platform", "status", "GET", "/status", None, _status),
+    Row("platform", "openapi", "GET", "/swagger/v1/swagger.json", None, _openapi),
+    # Last: it counts what the rows above were billed.
+    Row("platform", "usage-logs", "GET", "/records/usage-logs", None, _usage),
+]
+
+
+def _wire(body: Any) -> Any:
+    if isinstance(body, bytes):
+        return {"base64": base64.b64encode(body).decode(), "content_type": "application/octet-stream"}
+    return body
+
+
+def _namespaces_unavailable() -> str | None:
+    if not shutil.which("unshare") or not shutil.which("nsenter"):
+        return "unshare/nsenter (util-linux) are not installed"
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, text=True, timeout=30)
+    if probe.returncode != 0:
+        return f"cannot create a network namespace here (uid {os.geteuid()}): {probe.stderr.strip()}"
+    return None
+
+
+@pytest.fixture(scope="module")
+def offline(tmp_path_factory) -> dict:
+    reason = _namespaces_unavailable()
+    if reason:
+        pytest.skip(reason)
+    folder = tmp_path_factory.mktemp("offline")
+    # The new namespace's loopback starts down; bring it up, then become the server.
+    server = ServerProcess(
+        wrap=("unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh"),
+        output_dir=folder / "output",
+        log_path=folder / "server.log",
+    )
+    server.output_dir.mkdir()
+    server.start(wait_ready=False)
+    try:
+        netns = f"/proc/{server.process.pid}/ns/net"
+        inside = ["nsenter", f"--net={netns}"]
+        links = subprocess.run([*inside, "ip", "-o", "link"], capture_output=True, text=True, timeout=30)
+        job = {"base_url": server.url, "ready_timeout": 300,
+               "requests": [{"name": r.name, "method": r.method, "path": r.path, "body": _wire(r.body),
+                             "poll": r.poll} for r in ROWS]}
+        client = subprocess.run([*inside, sys.executable, "-m", "tests.support.netns_client"], cwd=ROOT,
+                                input=json.dumps(job), capture_output=True, text=True, timeout=600)
+        assert client.returncode == 0, client.stderr
+        outcome = json.loads(client.stdout)
+        outcome["links"] = links.stdout
+        outcome["server_netns"] = os.readlink(netns)
+        outcome["server_log"] = server.log_text
+        return outcome
+    finally:
+        server.stop()
+
+
+def test_server_ran_without_network(offline):
+    assert offline["server_netns"] != os.readlink("/proc/self/ns/net")
+    names = [line.split(":")[1].strip() for line in offline["links"].splitlines() if line.strip()]
+    assert names == ["lo"], offline["links"]
+    assert offline["outbound"] != "connected"
+    assert offline["ready"], offline["server_log"]()
+
+
+def test_every_bundled_service_has_a_row():
+    from airgap.services.registry import BUNDLED
+
+    assert set(BUNDLED) <= {row.service for row in ROWS}
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r.name for r in ROWS])
+def test_row(offline, row):
+    assert offline["ready"], offline["server_log"]()
+    result = offline["results"][row.name]
+    row.check(result)
