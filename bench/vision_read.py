@@ -4,7 +4,7 @@ Same pages for all three: the generated evaluation pages (PNG), a scanned PDF
 and a born-digital PDF. Prints pages/s and p50/p99 latency per request for each
 path, the ratios, and the server's peak RSS.
 
-    .venv/bin/python bench/vision_read.py [--rounds 2] [--concurrency 1 2]
+    .venv/bin/python bench/vision_read.py [--rounds 2] [--concurrency 1 2] [--engine ocrust]
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from airgap.ocr import ENGINES, make_engine  # noqa: E402
 from airgap.ocr.pages import open_document  # noqa: E402
 from airgap.ocr.reading import read_pages  # noqa: E402
-from airgap.ocr.tesseract import TesseractOcr  # noqa: E402
 from tests.support.server import ServerProcess  # noqa: E402
 from tests.vision.pages import LINES, evaluation_set, printed, scanned_pdf, text_pdf  # noqa: E402
 
@@ -48,7 +48,7 @@ def summarize(latencies: list[float], pages: int, wall: float) -> dict[str, floa
             "p99_ms": percentile(latencies, 0.99) * 1000}
 
 
-def run_direct(engine: TesseractOcr, files: list[tuple[bytes, int]], rounds: int) -> dict[str, float]:
+def run_direct(engine, files: list[tuple[bytes, int]], rounds: int) -> dict[str, float]:
     latencies, pages = [], 0
     start = time.perf_counter()
     for _ in range(rounds):
@@ -109,13 +109,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--engine", choices=ENGINES, default="tesseract", help="the Ocr:Engine to measure")
     args = parser.parse_args()
 
-    engine = TesseractOcr()
+    engine = make_engine(args.engine)
     engine.load()
     loads = workloads()
     tmp = Path(tempfile.mkdtemp(prefix="airgap-bench-"))
-    server = ServerProcess(settings=["Services=vision"]).start()
+    server = ServerProcess(settings=["Services=vision", f"Ocr:Engine={args.engine}"]).start()
     rows = []
     try:
         url = f"{server.url}/vision/v3.2/read/syncAnalyze"

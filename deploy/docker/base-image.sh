@@ -28,6 +28,12 @@ MIRROR=${MIRROR:-http://deb.debian.org/debian}
 SECURITY=${DEBIAN_SECURITY_MIRROR:-$(mirror 2)}
 case "$SECURITY" in *security*) ;; *) SECURITY=http://deb.debian.org/debian-security ;; esac
 
+if ! command -v mmdebstrap >/dev/null 2>&1 && ! command -v debootstrap >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "base-image: installing mmdebstrap" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null
+fi
+
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 started=$(date +%s)

@@ -37,7 +37,18 @@ if [ "$needs_wheels" = 1 ]; then
     rm -rf "$ROOT/build/docker/project"
     cp "$LOCK" "$ROOT/build/docker/requirements.lock"
     "$PYTHON" -m pip wheel --quiet --wheel-dir "$WHEELS" --find-links "$WHEELS" -r "$LOCK"
-    "$PYTHON" -m pip wheel --quiet --no-deps --wheel-dir "$ROOT/build/docker/project" "$ROOT"
+    # Drop wheels of versions no longer locked: the build context and its cached layer stay small.
+    "$PYTHON" - "$WHEELS" "$LOCK" <<'PY'
+import pathlib, re, sys
+norm = lambda s: re.sub(r"[-_.]+", "_", s).lower()
+locked = {norm(n) + "-" + v.strip() for n, _, v in (l.partition("==") for l in open(sys.argv[2]) if "==" in l)}
+for wheel in pathlib.Path(sys.argv[1]).glob("*.whl"):
+    name, version = wheel.name.split("-")[:2]
+    if norm(name) + "-" + version not in locked:
+        wheel.unlink()
+PY
+    # A fixed timestamp makes the wheel byte-identical when the code is, so Docker's cache holds.
+    SOURCE_DATE_EPOCH=315532800 "$PYTHON" -m pip wheel --quiet --no-deps --wheel-dir "$ROOT/build/docker/project" "$ROOT"
     echo "build: wheelhouse ready in $(( $(date +%s) - t0 )) s ($(du -sh "$WHEELS" | cut -f1))"
 fi
 

@@ -12,7 +12,7 @@ from tests.support.containers import DOCKER_DIR, PREFIX, VERSION, docker
 
 
 @pytest.fixture(scope="session")
-def engine() -> None:
+def docker_engine() -> None:
     """A Docker engine that answers; ensure-docker.sh installs and starts one when it can."""
     try:
         result = subprocess.run([str(DOCKER_DIR / "ensure-docker.sh")], capture_output=True, text=True, timeout=300)
@@ -35,15 +35,15 @@ def _image(target: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def language_image(engine) -> str:
+def language_image(docker_engine) -> str:
     return _image("language")
 
 
 @pytest.fixture(scope="session")
-def all_image(engine) -> str:
+def all_image(docker_engine) -> str:
     return _image("all")
 
 
 @pytest.fixture(scope="session")
-def nginx_image(engine) -> str:
+def nginx_image(docker_engine) -> str:
     return _image("nginx")

@@ -8,6 +8,7 @@ where no engine answers and none can be started (not root, no apt) skips these w
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,7 +19,8 @@ import pytest
 from airgap.platform.usage import totals, verify
 from tests.support.containers import VERSION, Container, docker, unique
 
-pytestmark = pytest.mark.container
+# The first test of a session builds the images (minutes on a fresh machine): beyond the default timeout.
+pytestmark = [pytest.mark.container, pytest.mark.timeout(1800)]
 
 DETECTION_METER = "CognitiveServices.Language.Container.LanguageDetectionTextRecords"
 UID = "10001"  # the image's non-root user
@@ -75,6 +77,15 @@ def test_offline_container_serves_meters_and_stops_on_sigterm(language_image, co
     assert totals(out).get(DETECTION_METER) == 1
     assert verify(out) == []
 
+    # The image's own HEALTHCHECK (first run 10 s after start) reports what /ready says.
+    health = c.inspect("{{.State.Health.Status}}")
+    for _ in range(60):
+        if health != "starting":
+            break
+        time.sleep(1)
+        health = c.inspect("{{.State.Health.Status}}")
+    assert health == "healthy", c.inspect("{{json .State.Health}}")
+
     # docker stop sends SIGTERM and SIGKILLs after 10 s; exit code 0 means the server itself
     # shut down on SIGTERM (a SIGKILL would show as 137).
     docker("stop", "-t", "10", c.name, timeout=60)
@@ -111,8 +122,9 @@ def network() -> Iterator[str]:
     docker("network", "rm", name, check=False)
 
 
-def test_licence_download_from_an_authority_container_then_disconnected(language_image, containers, network,
+def test_licence_download_from_an_authority_container_then_disconnected(language_image, network, containers,
                                                                        tmp_path):
+    # `network` before `containers`: fixtures are torn down in reverse, containers first.
     state, license_dir = tmp_path / "authority", tmp_path / "license"
     for folder in (state, license_dir):
         folder.mkdir()

@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,6 +202,11 @@ def offline(tmp_path_factory) -> dict:
     server.start(wait_ready=False)
     try:
         netns = f"/proc/{server.process.pid}/ns/net"
+        # Right after the fork the process is still `unshare` in our namespace; wait until it
+        # has made its own, or the checks below would look at the host's interfaces.
+        deadline = time.monotonic() + 30
+        while os.readlink(netns) == os.readlink("/proc/self/ns/net") and time.monotonic() < deadline:
+            time.sleep(0.05)
         inside = ["nsenter", f"--net={netns}"]
         links = subprocess.run([*inside, "ip", "-o", "link"], capture_output=True, text=True, timeout=30)
         job = {"base_url": server.url, "ready_timeout": 300,

@@ -123,9 +123,12 @@ def test_cancel(language_server) -> None:
     location = submitted.headers["operation-location"]
     job_id = location.split("/jobs/")[1].split("?")[0]
     cancel = httpx.post(f"{language_server.url}/language/analyze-text/jobs/{job_id}:cancel?api-version=2023-04-01")
-    assert cancel.status_code == 202 and cancel.content == b""
-    validate_response(LANGUAGE_2023_04_01, "/language/analyze-text/jobs/{jobId}:cancel", "post", 202, None)
-    assert cancel.headers["operation-location"] == location
+    # The job may already have finished (a short job on an idle machine): then 409, as for any finished job.
+    assert cancel.status_code in (202, 409), cancel.text
+    if cancel.status_code == 202:
+        assert cancel.content == b""
+        validate_response(LANGUAGE_2023_04_01, "/language/analyze-text/jobs/{jobId}:cancel", "post", 202, None)
+        assert cancel.headers["operation-location"] == location
     # Cancelled before it ran, or finished first: either way a terminal state the contract allows.
     final = poll(location, LANGUAGE_2023_04_01, "/language/analyze-text/jobs/{jobId}")[-1].json()
     assert final["status"] in ("cancelled", "succeeded")

@@ -25,7 +25,8 @@ def test_exact_and_subdomain_entries():
 
 
 @pytest.mark.parametrize("url", ["https://evil.example/a.png", "file:///etc/passwd", "gopher://files.corp.example/",
-                                 "//files.corp.example/a.png", "http://[::1"])
+                                 "//files.corp.example/a.png", "http://[::1", "http://files.corp.example@evil.example/a.png",
+                                 "http://files.corp.example.evil.example/a.png"])
 def test_refused_urls(url):
     with pytest.raises(BadRequest) as caught:
         policy("files.corp.example,::1").check(url)

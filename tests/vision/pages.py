@@ -333,6 +333,22 @@ def text_columns_pdf(columns: int = 3, rows: int = 8) -> bytes:
     ops = []
     for r in range(rows):
         for c in range(columns):
-            text = " ".join(words[(r * columns + c) * 5 % len(words):][:5])
-            ops.append(f"BT /F1 10 Tf {72 + c * 160} {700 - r * 14} Td ({text}) Tj ET".encode())
+            text = " ".join(words[(r * columns + c) * 6 % len(words):][:6])
+            ops.append(f"BT /F1 7 Tf {54 + c * 190} {700 - r * 10} Td ({text}) Tj ET".encode())
     return _pdf_from_streams([b"\n".join(ops)])
+
+
+def unruled_table_scan(rows: list[list[str]] = INVOICE_TABLE, size: int = 26) -> Image.Image:
+    """A scan: two lines of text, a table set in aligned columns with no lines drawn, two lines of text."""
+    font = ImageFont.load_default(size=size)
+    xs = [60, 320, 500, 660]
+    image = Image.new("L", (1000, 700), 255)
+    draw = ImageDraw.Draw(image)
+    for i, line in enumerate(LINES[:2]):
+        draw.text((60, 40 + i * 50), line, font=font, fill=0)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            draw.text((xs[c], 200 + r * 55), text, font=font, fill=0)
+    for i, line in enumerate(LINES[2:4]):
+        draw.text((60, 460 + i * 50), line, font=font, fill=0)
+    return image

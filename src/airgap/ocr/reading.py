@@ -4,8 +4,8 @@ Runs in the inference pool. The result is the engine-neutral ``Page`` list the
 wire modules serialise; coordinates are scaled into each page's unit here.
 With ``tables=True`` ruled tables are found too (from the PDF's drawing, or
 from the ruling lines of an image, which are erased before OCR because
-Tesseract misreads text boxed in by lines), and on born-digital pages unruled
-ones from the alignment of their words; with ``barcodes=True`` barcodes
+Tesseract misreads text boxed in by lines), and unruled ones from the alignment
+of the words read; with ``barcodes=True`` barcodes
 (from the image as uploaded, or a rendering of a born-digital page).
 """
 
@@ -46,6 +46,8 @@ def read_pages(engine: OcrEngine, sources: Sequence[PageSource], language: str |
         image = source.image
         grids: list[Grid] = find_ruled_grids(image) if tables else []
         angle, lines = engine.recognize(erase_rules(image, grids), language)
+        if tables:
+            grids = sorted([*grids, *find_unruled_grids(lines, [g.box for g in grids])], key=lambda g: g.box[1])
         # Layout looks for barcodes even when not asked to report them: a QR code's finder
         # patterns are inked squares that would otherwise pass for ticked check boxes.
         codes = find_barcodes(image) if barcodes or tables else []

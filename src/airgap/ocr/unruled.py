@@ -1,6 +1,7 @@
 """Unruled tables: text set in aligned columns with no lines drawn, found from word positions.
 
-Used on born-digital PDF pages, whose words and positions are exact. pdfplumber's
+Works on any page's lines (a PDF's text layer, or an engine's lines in pixels: Tesseract
+keeps a table row on one line with wide gaps between its cells). pdfplumber's
 text-alignment strategy was tried first and refused: it cuts ordinary
 paragraphs into "columns" at chance alignments of words, and calls a plain page
 a one-column table. Here a table must be *clearly* tabular:

@@ -7,10 +7,11 @@ claims the job can read them, and removed once the job's result is published.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import uuid
 
-from airgap.platform.jobs import JobStore, write_atomic
+from airgap.platform.jobs import JobClaim, JobStore, write_atomic
 
 
 def save(store: JobStore, data: bytes) -> str:
@@ -31,3 +32,12 @@ def load(store: JobStore, name: str) -> bytes | None:
 def drop(store: JobStore, name: str) -> None:
     with contextlib.suppress(FileNotFoundError):
         (store.root / "blobs" / name).unlink()
+
+
+async def load_for(claim: JobClaim, name: str) -> bytes | None:
+    """The job's upload, or None after failing the job's single task because it is gone."""
+    data = await asyncio.to_thread(load, claim.store, name)
+    if data is None:
+        await asyncio.to_thread(claim.fail_task, 0, {"code": "InternalServerError",
+                                                     "message": "The uploaded file of this job is gone."})
+    return data

@@ -79,9 +79,11 @@ async def _download(target: httpx.URL, policy: UrlPolicy) -> bytes:
             async with client.stream("GET", target) as response:
                 if response.is_redirect:
                     following = target.join(response.headers["location"])
-                    if following.host != target.host or following.scheme not in ("http", "https"):
+                    downgrade = target.scheme == "https" and following.scheme != "https"
+                    if following.host != target.host or following.scheme not in ("http", "https") or downgrade:
                         raise _invalid(f"{_short(str(target))} redirects to '{_short(str(following))}'; this "
-                                       "server follows redirects only within the same host.")
+                                       "server follows redirects only within the same host (and never from https "
+                                       "to http).")
                     target = following
                     continue
                 if not response.is_success:

@@ -52,10 +52,8 @@ class AnalyzeJobHandler:
 
     async def __call__(self, claim: JobClaim) -> None:
         job = claim.input
-        data = await asyncio.to_thread(job_files.load, claim.store, job["blob"])
+        data = await job_files.load_for(claim, job["blob"])
         if data is None:
-            await asyncio.to_thread(claim.fail_task, 0, {"code": "InternalServerError",
-                                                         "message": "The uploaded file of this job is gone."})
             return
         try:
             result, pages = await self.service.runtime.pool.run(self.service.ocr.name, analyze, self.service, data, job)

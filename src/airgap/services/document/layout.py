@@ -226,7 +226,8 @@ def _paragraphs(laid: LaidPage) -> list[Paragraph]:
         return []
     heights = [_text_size(line) for line in laid.lines]
     in_table = [_in_table(line, laid.page) for line in laid.lines]
-    typical = statistics.median(heights)
+    # Lines without words (a check box or a barcode standing alone) have no type size.
+    typical = statistics.median([h for h in heights if h] or [0.0])
     groups: list[list[int]] = [[0]]
     for i in range(1, len(laid.lines)):
         previous, current = _box(laid.lines[i - 1].polygon), _box(laid.lines[i].polygon)
@@ -248,8 +249,8 @@ def _paragraphs(laid: LaidPage) -> list[Paragraph]:
         left, top, right, bottom = _box(polygon)
         height = max(heights[i] for i in group)
         role = None
-        if in_table[group[0]]:
-            pass  # table text: its cells carry the structure
+        if in_table[group[0]] or not any(line.words for line in lines):
+            pass  # table text: its cells carry the structure; marks and barcodes alone are no heading
         elif bottom <= page.height * _MARGIN or top >= page.height * (1 - _MARGIN):
             role = "pageNumber" if _PAGE_NUMBER.match(text.strip()) else (
                 "pageHeader" if bottom <= page.height * _MARGIN else "pageFooter")

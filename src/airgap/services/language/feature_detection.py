@@ -8,7 +8,7 @@ from typing import Any
 from babel import Locale
 
 from airgap.services.language.documents import DocumentProblem, InputDocument
-from airgap.services.language.engines.detection import Detection, FastTextLanguageDetector
+from airgap.services.language.engines.detection import Detection
 from airgap.services.language.features import Feature, Parameters
 from airgap.services.language.language_names import azure_language
 
@@ -26,17 +26,6 @@ class LanguageDetection(Feature):
     kind = "LanguageDetection"
     meter = "CognitiveServices.Language.Container.LanguageDetectionTextRecords"
     max_documents = 1000
-
-    def __init__(self, engine: FastTextLanguageDetector) -> None:
-        self.engine = engine
-
-    @property
-    def model_version(self) -> str:
-        return self.engine.model_version
-
-    @property
-    def engine_name(self) -> str:
-        return self.engine.name
 
     def check(self, doc: InputDocument, params: Parameters) -> DocumentProblem | None:
         hint = effective_country_hint(doc.country_hint)

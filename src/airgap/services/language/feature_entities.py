@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from airgap.services.language.documents import DocumentProblem, InputDocument
-from airgap.services.language.engines.entities import SpacyEntityEngine
 from airgap.services.language.engines.spans import EntitySpan
 from airgap.services.language.features import V3_0, Feature, Parameters
 from airgap.services.language.language_support import unsupported_language
@@ -36,17 +35,6 @@ class EntityRecognition(Feature):
     kind = "EntityRecognition"
     meter = "CognitiveServices.Language.Container.EntityRecognitionTextRecords"
     max_documents = 5  # Azure's synchronous limit for NER
-
-    def __init__(self, engine: SpacyEntityEngine) -> None:
-        self.engine = engine
-
-    @property
-    def model_version(self) -> str:
-        return self.engine.model_version
-
-    @property
-    def engine_name(self) -> str:
-        return self.engine.name
 
     def check(self, doc: InputDocument, params: Parameters) -> DocumentProblem | None:
         return unsupported_language(doc, self.engine.languages, "Entity recognition")

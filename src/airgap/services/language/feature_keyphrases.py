@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from airgap.services.language.documents import DocumentProblem, InputDocument
-from airgap.services.language.engines.keyphrases import YakeKeyPhraseExtractor
 from airgap.services.language.features import Feature, Parameters
 from airgap.services.language.language_support import document_language, unsupported_language
 
@@ -15,17 +14,6 @@ class KeyPhraseExtraction(Feature):
     kind = "KeyPhraseExtraction"
     meter = "CognitiveServices.Language.Container.KeyPhrasesTextRecords"
     max_documents = 10
-
-    def __init__(self, engine: YakeKeyPhraseExtractor) -> None:
-        self.engine = engine
-
-    @property
-    def model_version(self) -> str:
-        return self.engine.model_version
-
-    @property
-    def engine_name(self) -> str:
-        return self.engine.name
 
     def check(self, doc: InputDocument, params: Parameters) -> DocumentProblem | None:
         return unsupported_language(doc, self.engine.languages, "Key phrase extraction")

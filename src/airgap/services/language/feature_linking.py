@@ -12,12 +12,8 @@ so there the message alone carries the reason.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
-
 from airgap.platform.errors import BadRequest
-from airgap.services.language.documents import InputDocument
-from airgap.services.language.features import V3_0, Feature, Parameters
+from airgap.services.language.features import V3_0, RefusedFeature
 
 MESSAGE = (
     "Entity linking is not available in this offline container: it links entities to a Wikipedia "
@@ -30,25 +26,10 @@ class NotAvailableOffline(BadRequest):
     """A feature Azure has that needs something no offline install can ship (a knowledge base, a large model)."""
 
 
-class EntityLinking(Feature):
+class EntityLinking(RefusedFeature):
     kind = "EntityLinking"
     meter = "CognitiveServices.Language.Container.EntityLinkingTextRecords"  # never billed
     max_documents = 5
 
-    @property
-    def model_version(self) -> str:
-        return "none"
-
-    @property
-    def engine_name(self) -> str:
-        return "none"
-
-    def parse_options(self, raw: Mapping[str, Any], api: str) -> dict[str, Any]:
-        # Raised here, before any document is read, so nothing is analysed or metered.
-        raise NotAvailableOffline(MESSAGE, inner_code=None if api == V3_0 else "KnowledgeBaseNotFound")
-
-    def run(self, docs: Sequence[InputDocument], params: Parameters) -> list[Any]:
-        raise AssertionError("unreachable: parse_options always raises")
-
-    def to_wire(self, doc: InputDocument, result: Any, params: Parameters) -> dict[str, Any]:
-        raise AssertionError("unreachable: parse_options always raises")
+    def refusal(self, api: str) -> BadRequest:
+        return NotAvailableOffline(MESSAGE, inner_code=None if api == V3_0 else "KnowledgeBaseNotFound")

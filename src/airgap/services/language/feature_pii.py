@@ -13,7 +13,7 @@ from typing import Any
 
 from airgap.platform.errors import BadRequest
 from airgap.services.language.documents import DocumentProblem, InputDocument
-from airgap.services.language.engines.pii import FILTER_NAMES, PresidioPiiEngine
+from airgap.services.language.engines.pii import FILTER_NAMES
 from airgap.services.language.engines.spans import EntitySpan
 from airgap.services.language.feature_entities import entities_to_wire, index_type
 from airgap.services.language.features import V3_0, V3_1, Feature, Parameters
@@ -62,17 +62,6 @@ class PiiEntityRecognition(Feature):
     kind = "PiiEntityRecognition"
     meter = "CognitiveServices.Language.Container.PiiEntityRecognitionTextRecords"
     max_documents = 5  # Azure's synchronous limit for PII
-
-    def __init__(self, engine: PresidioPiiEngine) -> None:
-        self.engine = engine
-
-    @property
-    def model_version(self) -> str:
-        return self.engine.model_version
-
-    @property
-    def engine_name(self) -> str:
-        return self.engine.name
 
     def parse_options(self, raw: Mapping[str, Any], api: str) -> dict[str, Any]:
         return {"domain": parse_domain(raw.get("domain")),

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from airgap.services.language.documents import DocumentProblem, InputDocument
-from airgap.services.language.engines.sentiment import DocumentSentiment, Scores, VaderSentimentAnalyzer
+from airgap.services.language.engines.sentiment import DocumentSentiment, Scores
 from airgap.services.language.features import V3_0, V3_1, Feature, Parameters
 from airgap.services.language.language_support import unsupported_language
 from airgap.services.language.params import param_bool, query_bool
@@ -26,17 +26,6 @@ class SentimentAnalysis(Feature):
     kind = "SentimentAnalysis"
     meter = "CognitiveServices.Language.Container.SentimentTextRecords"
     max_documents = 10  # Azure's limit for sentiment and opinion mining alike
-
-    def __init__(self, engine: VaderSentimentAnalyzer) -> None:
-        self.engine = engine
-
-    @property
-    def model_version(self) -> str:
-        return self.engine.model_version
-
-    @property
-    def engine_name(self) -> str:
-        return self.engine.name
 
     def parse_options(self, raw: Mapping[str, Any], api: str) -> dict[str, Any]:
         if api == V3_0:

@@ -11,8 +11,8 @@ from typing import Any
 
 from airgap.platform.errors import BadRequest
 from airgap.services.language.documents import DocumentProblem, InputDocument
-from airgap.services.language.engines.summarization import RankedSentence, TextRankSummarizer
-from airgap.services.language.features import Feature, Parameters
+from airgap.services.language.engines.summarization import RankedSentence
+from airgap.services.language.features import Feature, Parameters, RefusedFeature
 from airgap.services.language.language_support import document_language, unsupported_language
 from airgap.services.language.string_index import StringIndex
 
@@ -28,17 +28,6 @@ class ExtractiveSummarization(Feature):
     kind = "ExtractiveSummarization"
     meter = "CognitiveServices.Language.Container.ExtractiveSummarizationTextRecords"
     max_documents = 25
-
-    def __init__(self, engine: TextRankSummarizer) -> None:
-        self.engine = engine
-
-    @property
-    def model_version(self) -> str:
-        return self.engine.model_version
-
-    @property
-    def engine_name(self) -> str:
-        return self.engine.name
 
     def parse_options(self, raw: Mapping[str, Any], api: str) -> dict[str, Any]:
         count = raw.get("sentenceCount", 3)
@@ -80,26 +69,10 @@ class ExtractiveSummarization(Feature):
         return {"sentences": sentences}
 
 
-class AbstractiveSummarization(Feature):
-    """Refused at submission (400), before any document is read, so nothing runs or is billed."""
-
+class AbstractiveSummarization(RefusedFeature):
     kind = "AbstractiveSummarization"
     meter = "CognitiveServices.Language.Container.AbstractiveSummarizationTextRecords"  # never billed
     max_documents = 25
 
-    @property
-    def model_version(self) -> str:
-        return "none"
-
-    @property
-    def engine_name(self) -> str:
-        return "none"
-
-    def parse_options(self, raw: Mapping[str, Any], api: str) -> dict[str, Any]:
-        raise BadRequest(ABSTRACTIVE_UNAVAILABLE, inner_code="NoGenerativeModel")
-
-    def run(self, docs: Sequence[InputDocument], params: Parameters) -> list[Any]:
-        raise AssertionError("unreachable: parse_options always raises")
-
-    def to_wire(self, doc: InputDocument, result: Any, params: Parameters) -> dict[str, Any]:
-        raise AssertionError("unreachable: parse_options always raises")
+    def refusal(self, api: str) -> BadRequest:
+        return BadRequest(ABSTRACTIVE_UNAVAILABLE, inner_code="NoGenerativeModel")

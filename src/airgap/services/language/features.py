@@ -46,13 +46,16 @@ class Feature(ABC):
     meter: ClassVar[str]           # billing meter for its text records
     max_documents: ClassVar[int]   # per synchronous request (Azure's data limits)
 
-    @property
-    @abstractmethod
-    def model_version(self) -> str: ...
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine  # the one engine this feature calls, in the inference pool
 
     @property
-    @abstractmethod
-    def engine_name(self) -> str: ...
+    def model_version(self) -> str:
+        return self.engine.model_version
+
+    @property
+    def engine_name(self) -> str:
+        return self.engine.name
 
     def parse_options(self, raw: Mapping[str, Any], api: str) -> dict[str, Any]:
         """Feature-specific parameters from a request; raise ``BadRequest`` for bad values."""
@@ -73,6 +76,30 @@ class Feature(ABC):
     def place(self, wire: dict[str, Any], position: int) -> None:
         """Called with the result's index in ``documents`` (which skips erroneous documents),
         for results that point into the response (JSON pointers such as opinion relations)."""
+
+
+class RefusedFeature(Feature):
+    """A kind Azure has that no offline install can serve (it needs a knowledge base, a
+    generative model, ...): every request gets the 400 of ``refusal``, raised while the
+    options are parsed, before any document is read, run or billed."""
+
+    model_version = "none"  # type: ignore[assignment]
+    engine_name = "none"  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__(None)
+
+    @abstractmethod
+    def refusal(self, api: str) -> BadRequest: ...
+
+    def parse_options(self, raw: Mapping[str, Any], api: str) -> dict[str, Any]:
+        raise self.refusal(api)
+
+    def run(self, docs: Sequence[InputDocument], params: Parameters) -> list[Any]:
+        raise AssertionError("unreachable: parse_options always raises")
+
+    def to_wire(self, doc: InputDocument, result: Any, params: Parameters) -> dict[str, Any]:
+        raise AssertionError("unreachable: parse_options always raises")
 
 
 def check_model_version(feature: Feature, requested: str | None) -> str:

@@ -44,10 +44,8 @@ class ReadJobHandler:
         from airgap.services.vision.api_read import analyze_result
 
         job = claim.input
-        data = await asyncio.to_thread(job_files.load, claim.store, job["blob"])
+        data = await job_files.load_for(claim, job["blob"])
         if data is None:
-            await asyncio.to_thread(claim.fail_task, 0, {"code": "InternalServerError",
-                                                         "message": "The uploaded file of this job is gone."})
             return
         pool = self.service.runtime.pool
         try:

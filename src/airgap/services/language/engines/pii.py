@@ -12,16 +12,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from airgap.services.language.engines import patterns  # switches tldextract offline before Presidio loads
-from airgap.services.language.engines.spacy_pipelines import get_pipeline
-from airgap.services.language.engines.spans import (
-    PATTERN,
-    STATISTICAL,
-    VALIDATED,
-    EntitySpan,
-    resolve_overlaps,
-    snap_to_graphemes,
-)
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import (
@@ -44,6 +34,17 @@ from presidio_analyzer.predefined_recognizers import (
 )
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
+
+from airgap.services.language.engines import patterns  # switches tldextract offline before Presidio loads
+from airgap.services.language.engines.spacy_pipelines import get_pipeline
+from airgap.services.language.engines.spans import (
+    PATTERN,
+    STATISTICAL,
+    VALIDATED,
+    EntitySpan,
+    resolve_overlaps,
+    snap_to_graphemes,
+)
 
 
 @dataclass(frozen=True)
