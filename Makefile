@@ -44,11 +44,12 @@ bench: install-test
 image: | $(BIN)/python
 	PYTHON=$(BIN)/python deploy/docker/build.sh
 
-# Re-resolve the pins from pyproject.toml (needs the package registry).
+# Re-resolve the pins from pyproject.toml (needs the package registry). requirements.lock covers
+# every service's extra (`all`); the images install one extra each, constrained by it.
 lock:
 	rm -rf /tmp/airgap-lock && $(PYTHON) -m venv /tmp/airgap-lock
 	/tmp/airgap-lock/bin/pip install --quiet --upgrade pip
-	/tmp/airgap-lock/bin/pip install --quiet .
+	/tmp/airgap-lock/bin/pip install --quiet ".[all]"
 	/tmp/airgap-lock/bin/pip freeze --exclude airgap > requirements.lock
 	/tmp/airgap-lock/bin/pip install --quiet ".[test]"
 	/tmp/airgap-lock/bin/pip freeze --exclude airgap | grep -vxFf requirements.lock > requirements-test.lock || true

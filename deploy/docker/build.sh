@@ -6,7 +6,7 @@
 # Tags: $PREFIX/<target>:$VERSION and :latest, PREFIX=localhost/airgap by default. The `localhost/`
 # prefix means a machine without the image fails to pull instead of fetching a stranger's image.
 # Environment: PREFIX, PYTHON (used to fill the wheelhouse; needs pip), BASE (Dockerfile base),
-# LOCK (the lock file to install, default requirements.lock).
+# LOCK (the lock file that pins every install, default requirements.lock).
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -46,6 +46,22 @@ for wheel in pathlib.Path(sys.argv[1]).glob("*.whl"):
     name, version = wheel.name.split("-")[:2]
     if norm(name) + "-" + version not in locked:
         wheel.unlink()
+PY
+    # Each image installs one extra of airgap (pyproject.toml), constrained by the lock file. Its
+    # requirements, written out here, let the Dockerfile install them in a layer of their own that
+    # stays cached while airgap's code changes.
+    "$PYTHON" - "$ROOT/pyproject.toml" "$ROOT/build/docker/requirements" <<'PY'
+import pathlib, re, sys, tomllib
+project = tomllib.load(open(sys.argv[1], "rb"))["project"]
+extras = project["optional-dependencies"]
+def expand(extra):  # an extra may name others: airgap[vision]
+    for requirement in extras[extra]:
+        own = re.fullmatch(r"airgap\[(.+)\]", requirement.strip())
+        yield from ([r for e in own.group(1).split(",") for r in expand(e.strip())] if own else [requirement])
+out = pathlib.Path(sys.argv[2])
+out.mkdir(exist_ok=True)
+for service in ("language", "vision", "document", "all"):
+    (out / f"{service}.txt").write_text("\n".join(sorted({*project["dependencies"], *expand(service)})) + "\n")
 PY
     # A fixed timestamp makes the wheel byte-identical when the code is, so Docker's cache holds.
     SOURCE_DATE_EPOCH=315532800 "$PYTHON" -m pip wheel --quiet --no-deps --wheel-dir "$ROOT/build/docker/project" "$ROOT"

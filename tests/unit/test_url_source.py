@@ -44,3 +44,9 @@ def test_off_by_default():
 def test_setting_refuses_urls_ports_and_bare_wildcards(value):
     with pytest.raises(SettingsError, match="Http:UrlSourceHosts"):
         Settings.load([f"Http:UrlSourceHosts={value}"])
+
+
+def test_error_messages_never_echo_credentials():
+    with pytest.raises(BadRequest) as caught:
+        policy("files.corp.example").check("gopher://alice:s3cret@files.corp.example/a.png")
+    assert "s3cret" not in caught.value.message and "alice" not in caught.value.message

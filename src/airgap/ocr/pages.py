@@ -20,6 +20,7 @@ from airgap.platform.errors import BadRequest
 MIN_SIDE, MAX_SIDE = 50, 10_000  # pixels, Azure Read's image dimension limits
 MAX_PAGES = 2_000
 RENDER_DPI = 300  # scanned PDF pages are rendered at this resolution for OCR
+MAX_PDF_INCHES = 17  # Azure Read and Document Intelligence: PDF pages up to 17 x 17 inches
 # A decompression bomb is refused before it is decoded.
 Image.MAX_IMAGE_PIXELS = MAX_SIDE * MAX_SIDE
 
@@ -144,6 +145,16 @@ def _check_size(image: Image.Image, number: int) -> None:
             f"{MAX_SIDE}x{MAX_SIDE} pixels.", code="InvalidImageSize")
 
 
+def _check_pdf_size(width: float, height: float, number: int) -> None:
+    """Azure's PDF page limit (17 x 17 inches), and a floor that still renders to MIN_SIDE pixels: a page
+    outside it would render to gigapixels (minutes, gigabytes) or to a few pixels the OCR engine rejects."""
+    low, high = MIN_SIDE * 72 / RENDER_DPI, MAX_PDF_INCHES * 72
+    if not (low <= width <= high and low <= height <= high):
+        raise BadRequest(
+            f"Page {number} of the PDF is {width / 72:.2f} x {height / 72:.2f} inches; PDF pages must be between "
+            f"{low / 72:.2f} and {MAX_PDF_INCHES} inches on each side.", code="InvalidImageSize")
+
+
 def _pdf_pages(data: bytes, ranges, spec) -> Iterator[PageSource]:
     import pypdfium2 as pdfium
 
@@ -156,8 +167,9 @@ def _pdf_pages(data: bytes, ranges, spec) -> Iterator[PageSource]:
         for number in selected(len(pdf), ranges, spec):
             page = pdf[number - 1]
             try:
-                lines = _text_layer(page)
                 width, height = page.get_size()
+                _check_pdf_size(width, height, number)
+                lines = _text_layer(page)
                 if lines:
                     yield TextLayerPage(number, round(width / 72, 4), round(height / 72, 4), lines)
                 else:  # a scanned page: no text layer, read the picture

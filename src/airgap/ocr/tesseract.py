@@ -120,7 +120,10 @@ class TesseractOcr:
                 lines.append(Line(" ".join(w.text for w in words), rectangle(*line_box), tuple(words)))
 
         for item in tesserocr.iterate_level(iterator, RIL.WORD):
-            text = (item.GetUTF8Text(RIL.WORD) or "").strip()
+            try:
+                text = (item.GetUTF8Text(RIL.WORD) or "").strip()
+            except RuntimeError:  # tesserocr's "No text returned": a blank page yields one empty item
+                continue
             box = item.BoundingBox(RIL.WORD)
             if item.IsAtBeginningOf(RIL.TEXTLINE):
                 close_line()

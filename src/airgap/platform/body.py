@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 from airgap.platform.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
 
@@ -32,11 +32,17 @@ async def read_bytes(request: Request, limit: int) -> bytes:
             raise _too_large(size, limit)
     chunks: list[bytes] = []
     received = 0
-    async for chunk in request.stream():
-        received += len(chunk)
-        if received > limit:
-            raise _too_large(received, limit, at_least=True)
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > limit:
+                raise _too_large(received, limit, at_least=True)
+            chunks.append(chunk)
+    except ClientDisconnect:
+        # The client hung up mid-body (a chunked upload cut short): an error, so nothing is billed or
+        # queued, and a 400 as Kestrel answers "Unexpected end of request content", not a logged 500.
+        raise BadRequest(f"The connection closed after {received:,} bytes, before the request body was complete; "
+                         "send the whole body.", inner_code="InvalidRequestBodyFormat") from None
     return b"".join(chunks)
 
 

@@ -25,9 +25,14 @@ async def usage_logs(request: Request) -> JSONResponse:
 
 @router.get("/records/usage-logs/{month}/{year}")
 async def usage_logs_month(request: Request, month: str, year: str) -> JSONResponse:
-    if not (month.isdigit() and 1 <= int(month) <= 12):
+    # ASCII digits only: str.isdigit() also accepts "²" (int() then fails) and other scripts' digits.
+    if not (_ascii_digits(month) and 1 <= int(month) <= 12):
         raise BadRequest(f"Month {month!r} is not valid: give a month number from 01 to 12, "
                          "e.g. /records/usage-logs/03/2024.")
-    if not (year.isdigit() and len(year) == 4 and int(year) >= 1970):
+    if not (_ascii_digits(year) and len(year) == 4 and int(year) >= 1970):
         raise BadRequest(f"Year {year!r} is not valid: give a four-digit year, e.g. /records/usage-logs/03/2024.")
     return _report(request, int(month), int(year))
+
+
+def _ascii_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()

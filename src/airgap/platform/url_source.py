@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import re
 import ssl
 from dataclasses import dataclass
 
@@ -94,7 +95,7 @@ async def _download(target: httpx.URL, policy: UrlPolicy) -> bytes:
 
 async def _body(response: httpx.Response, limit: int, target: httpx.URL) -> bytes:
     declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:  # isdigit() alone takes "²"
         raise _too_large(target, limit)
     chunks: list[bytes] = []
     received = 0
@@ -112,7 +113,12 @@ def _tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
+_USERINFO = re.compile(r"(?<=://)[^/@\s]*@")
+
+
 def _short(text: str) -> str:
+    """A URL as it may appear in an error message: credentials masked, length capped."""
+    text = _USERINFO.sub("***@", text)
     return text if len(text) <= 200 else text[:197] + "..."
 
 

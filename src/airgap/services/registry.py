@@ -28,5 +28,15 @@ def resolve(names: tuple[str, ...]) -> list[type[Service]]:
     classes = []
     for name in chosen:
         module_name, _, attr = BUNDLED[name].partition(":")
-        classes.append(getattr(importlib.import_module(module_name), attr))
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            # Each service's packages are an extra (pyproject.toml), and each image has only its own.
+            if (exc.name or "").split(".")[0] == "airgap":
+                raise
+            raise UnknownService(
+                f"Service {name} is not installed here (its package {exc.name} is missing): set Services to "
+                f"the services this install has, or install them with pip install 'airgap[{name}]'."
+            ) from exc
+        classes.append(getattr(module, attr))
     return classes

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from airgap.platform.string_index import StringIndex
 from airgap.services.document.layout import Layout, Paragraph, Region, Span, Table
-from airgap.services.language.string_index import StringIndex
 
 # Form Recognizer's names for the string index types -> the shared converter's names.
 INDEX_TYPES = {"textElements": "TextElements_v8", "unicodeCodePoint": "UnicodeCodePoint",

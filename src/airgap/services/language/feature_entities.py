@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from airgap.platform.string_index import StringIndex
 from airgap.services.language.documents import DocumentProblem, InputDocument
 from airgap.services.language.engines.spans import EntitySpan
 from airgap.services.language.features import V3_0, Feature, Parameters
 from airgap.services.language.language_support import unsupported_language
-from airgap.services.language.string_index import StringIndex
 
 
 def index_type(params: Parameters) -> str:

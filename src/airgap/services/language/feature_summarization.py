@@ -10,11 +10,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from airgap.platform.errors import BadRequest
+from airgap.platform.string_index import StringIndex
 from airgap.services.language.documents import DocumentProblem, InputDocument
 from airgap.services.language.engines.summarization import RankedSentence
 from airgap.services.language.features import Feature, Parameters, RefusedFeature
 from airgap.services.language.language_support import document_language, unsupported_language
-from airgap.services.language.string_index import StringIndex
 
 ABSTRACTIVE_UNAVAILABLE = (
     "AbstractiveSummarization is not available offline: it needs a generative language model and none is "
