@@ -9,7 +9,7 @@ from airgap.platform.string_index import StringIndex
 from airgap.services.language.documents import DocumentProblem, InputDocument
 from airgap.services.language.engines.spans import EntitySpan
 from airgap.services.language.features import V3_0, Feature, Parameters
-from airgap.services.language.language_support import unsupported_language
+from airgap.services.language.language_support import by_language, unsupported_language
 
 
 def index_type(params: Parameters) -> str:
@@ -40,7 +40,12 @@ class EntityRecognition(Feature):
         return unsupported_language(doc, self.engine.languages, "Entity recognition")
 
     def run(self, docs: Sequence[InputDocument], params: Parameters) -> list[list[EntitySpan]]:
-        return self.engine.recognize([d.text for d in docs])
+        results: list[list[EntitySpan]] = [[] for _ in docs]
+        for language, positions in by_language(docs).items():
+            found = self.engine.recognize([docs[i].text for i in positions], language)
+            for i, spans in zip(positions, found, strict=True):
+                results[i] = spans
+        return results
 
     def to_wire(self, doc: InputDocument, result: list[EntitySpan], params: Parameters) -> dict[str, Any]:
         return {"entities": entities_to_wire(doc.text, result, index_type(params))}

@@ -17,7 +17,7 @@ from airgap.services.language.engines.pii import FILTER_NAMES
 from airgap.services.language.engines.spans import EntitySpan
 from airgap.services.language.feature_entities import entities_to_wire, index_type
 from airgap.services.language.features import V3_0, V3_1, Feature, Parameters
-from airgap.services.language.language_support import unsupported_language
+from airgap.services.language.language_support import by_language, unsupported_language
 from airgap.services.language.pii_categories import PII_CATEGORIES, SELECT_ALL
 
 _BY_LOWER = {name.lower(): name for name in PII_CATEGORIES}
@@ -73,7 +73,12 @@ class PiiEntityRecognition(Feature):
     def run(self, docs: Sequence[InputDocument], params: Parameters) -> list[tuple[list[EntitySpan], str]]:
         selected = params.options.get("categories")
         categories = None if selected is None else set(selected)
-        found = self.engine.recognize([d.text for d in docs], phi=params.options.get("domain") == "phi")
+        phi = params.options.get("domain") == "phi"
+        found: list[list[EntitySpan]] = [[] for _ in docs]
+        for language, positions in by_language(docs).items():
+            spans_per_doc = self.engine.recognize([docs[i].text for i in positions], phi=phi, language=language)
+            for i, spans in zip(positions, spans_per_doc, strict=True):
+                found[i] = spans
         results = []
         for doc, spans in zip(docs, found, strict=True):
             if categories is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from airgap.services.language.documents import DocumentProblem, InputDocument
 
@@ -13,6 +13,14 @@ LANGUAGE_SUPPORT_URL = "https://aka.ms/text-analytics/language-support"
 def document_language(doc: InputDocument) -> str:
     """The document's language code, Azure's default (English) when it names none."""
     return (doc.language or "").strip() or DEFAULT_LANGUAGE
+
+
+def by_language(docs: Sequence[InputDocument]) -> dict[str, list[int]]:
+    """Positions of the documents per language code, so an engine is called once per language."""
+    groups: dict[str, list[int]] = {}
+    for i, doc in enumerate(docs):
+        groups.setdefault(document_language(doc).split("-")[0].lower(), []).append(i)
+    return groups
 
 
 def unsupported_language(

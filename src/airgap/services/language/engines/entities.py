@@ -4,6 +4,10 @@ The statistical model finds people, places, organisations, dates and amounts;
 Presidio's pattern recognizers (e-mail, URL, IP, phone) and ours (street
 address, age) find what it does not; a phrase list finds person types (roles
 such as "CEO"). Overlaps are settled in favour of the validated patterns.
+
+French uses ``fr_core_news_sm``, whose NER knows people, places and
+organisations only (PER/LOC/ORG; MISC has no Azure category), plus the
+language-independent patterns (e-mail, URL, IP, phone in French-speaking regions).
 """
 
 from __future__ import annotations
@@ -52,6 +56,21 @@ _LABELS: dict[str, tuple[str, str | None]] = {
     "MONEY": ("Quantity", "Currency"),
     "QUANTITY": ("Quantity", "Dimension"),
 }
+
+# fr_core_news_sm (WikiNER labels) -> (category, subcategory). LOC mixes cities, countries and
+# natural places, so no subcategory is claimed; MISC (nationalities, events, works) is left out.
+_FR_LABELS: dict[str, tuple[str, str | None]] = {
+    "PER": ("Person", None),
+    "LOC": ("Location", None),
+    "ORG": ("Organization", None),
+}
+# Measured precision on tests/data/entities_fr.jsonl (docs/models.md), rounded down.
+_FR_CONFIDENCE = {"Person": 0.95, "Location": 0.9, "Organization": 0.95}
+# WikiNER spans often keep the article or preposition ("La Seine", "de Lille"); Azure reports the name.
+# Elided "l'"/"d'" only in lower case: a capital "L'" is usually part of the name ("L'Oréal").
+_FR_LEADING = re.compile(r"^(?:(?i:le|la|les|de|du|des)\s+|[ld]['’])(?=[A-ZÀ-Ý])")
+# Regions whose numbers French text usually carries.
+FR_PHONE_REGIONS = ("FR", "BE", "CH", "CA", "LU", "MA")
 
 # Presidio entity -> (category, subcategory, overlap priority)
 _PATTERN_CATEGORIES: dict[str, tuple[str, str | None, int]] = {
@@ -116,16 +135,17 @@ def _subcategory(label: str, text: str) -> tuple[str, str | None]:
 
 
 class SpacyEntityEngine:
-    """Azure-style entities for English text, batched through the shared spaCy pipeline."""
+    """Azure-style entities for English and French text, batched through the shared spaCy pipelines."""
 
     name = "spacy-ner"
     model_version = "2026-12-01"
-    languages = ("en",)
+    languages = ("en", "fr")
 
     def __init__(self) -> None:
         self._nlp = None
         self._roles: PhraseMatcher | None = None
         self._recognizers = []
+        self._fr_recognizers = []
 
     def load(self) -> None:
         nlp = get_pipeline("en")
@@ -136,6 +156,9 @@ class SpacyEntityEngine:
         self._roles = roles
         self._recognizers = [EmailRecognizer(), UrlRecognizer(), IpRecognizer(), patterns.QuickPhoneRecognizer(),
                              patterns.address_recognizer(), patterns.age_recognizer()]
+        # The street-address and age patterns are English; these work on any text.
+        self._fr_recognizers = [EmailRecognizer(), UrlRecognizer(), IpRecognizer(),
+                                patterns.QuickPhoneRecognizer(supported_regions=FR_PHONE_REGIONS)]
         self._nlp = nlp
         self.recognize(["Warm up: Ada Lovelace e-mailed ada@example.com on Monday."])
 
@@ -146,14 +169,42 @@ class SpacyEntityEngine:
     def supports(self, language: str) -> bool:
         return language.split("-")[0].lower() in self.languages
 
-    def recognize(self, texts: Sequence[str]) -> list[list[EntitySpan]]:
-        nlp = self._nlp
-        if nlp is None:
+    def recognize(self, texts: Sequence[str], language: str = "en") -> list[list[EntitySpan]]:
+        if self._nlp is None:
             raise RuntimeError("SpacyEntityEngine.recognize called before load()")
+        code = language.split("-")[0].lower()
+        if code == "fr":
+            nlp = get_pipeline("fr")  # loaded by the first French request (see spacy_pipelines)
+            docs = nlp.pipe(texts, disable=["morphologizer", "parser", "attribute_ruler", "lemmatizer"])
+            return [self._french_entities(doc) for doc in docs]
         # The small English model's NER has its own embedding layer, so the tagger,
         # parser and lemmatizer are not needed here (about twice as fast).
-        docs = nlp.pipe(texts, disable=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+        docs = self._nlp.pipe(texts, disable=["tagger", "parser", "attribute_ruler", "lemmatizer"])
         return [self._entities(doc) for doc in docs]
+
+    def _french_entities(self, doc) -> list[EntitySpan]:
+        text = doc.text
+        spans: list[EntitySpan] = []
+        for ent in doc.ents:
+            if ent.label_ not in _FR_LABELS:
+                continue
+            category, sub = _FR_LABELS[ent.label_]
+            start, end = french_trim(text, ent.start_char, ent.end_char)
+            if end > start:
+                spans.append(EntitySpan(start, end, category, sub, _FR_CONFIDENCE[category], STATISTICAL))
+        spans += self._pattern_spans(text, self._fr_recognizers)
+        kept = resolve_overlaps(snap_to_graphemes(text, spans))
+        return [s for s in kept if not patterns.is_identifier_label(text, s, kept)]
+
+    @staticmethod
+    def _pattern_spans(text: str, recognizers) -> list[EntitySpan]:
+        spans = []
+        for recognizer in recognizers:
+            for hit in recognizer.analyze(text, recognizer.supported_entities, None):
+                category, sub, priority = _PATTERN_CATEGORIES[hit.entity_type]
+                end = patterns.url_end(text, hit.start, hit.end) if category == "URL" else hit.end
+                spans.append(EntitySpan(hit.start, end, category, sub, _pattern_confidence(hit.score), priority))
+        return spans
 
     def _entities(self, doc) -> list[EntitySpan]:
         text = doc.text
@@ -177,11 +228,7 @@ class SpacyEntityEngine:
             span = doc[start:end]
             spans.append(EntitySpan(span.start_char, span.end_char, "PersonType", None,
                                     _PERSON_TYPE_CONFIDENCE, STATISTICAL))
-        for recognizer in self._recognizers:
-            for hit in recognizer.analyze(text, recognizer.supported_entities, None):
-                category, sub, priority = _PATTERN_CATEGORIES[hit.entity_type]
-                end = patterns.url_end(text, hit.start, hit.end) if category == "URL" else hit.end
-                spans.append(EntitySpan(hit.start, end, category, sub, _pattern_confidence(hit.score), priority))
+        spans += self._pattern_spans(text, self._recognizers)
         kept = resolve_overlaps(snap_to_graphemes(text, spans))
         return [s for s in kept if not patterns.is_identifier_label(text, s, kept)]
 
@@ -200,6 +247,16 @@ def _with_plurals(roles: Sequence[str]) -> list[str]:
             plural = role + "s"
         out += [role, plural]
     return out
+
+
+def french_trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """A French name without the article or preposition the model included, nor trailing punctuation."""
+    lead = _FR_LEADING.match(text[start:end])
+    if lead and lead.end() < end - start:
+        start += lead.end()
+    while end > start and text[end - 1] in " .,;:":
+        end -= 1
+    return start, end
 
 
 def _pattern_confidence(score: float) -> float:

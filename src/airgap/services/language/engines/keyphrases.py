@@ -11,6 +11,7 @@ deduplicated by lemma ("hotel" / "hotels") and the best surface form kept.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +25,13 @@ _HEAD_POS = frozenset({"NOUN", "PROPN"})
 _MAX_NGRAM = 3
 # Azure returns more phrases for longer documents; beyond this they stop being "key".
 MAX_PHRASES = 64
+# French noun chunks stop at "de" ("la Banque" + "France"): there the named entities
+# ("Banque de France") are candidates too, and chunks inside them are dropped.
+_ENTITY_CANDIDATES = frozenset({"fr"})
+_ENTITY_LABELS = frozenset({"PER", "LOC", "ORG", "PERSON", "GPE", "FAC"})
+# YAKE splits words on spaces only, so "l'économie" would be one unknown word: the
+# elided article is set apart before scoring (the spaCy tokens already split it).
+_ELISION = re.compile(r"\b(qu|[cdjlmnst])(['’])(?=\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -42,9 +50,9 @@ class YakeKeyPhraseExtractor:
         self._ready = False
 
     def load(self) -> None:
-        for language in self.languages:
-            spacy_pipelines.get_pipeline(language)
-            self._extractor(language)
+        # English only: other pipelines are loaded by their first request (see spacy_pipelines).
+        spacy_pipelines.get_pipeline("en")
+        self._extractor("en")
         self.extract(["Warm up the key phrase extractor."], "en")
         self._ready = True
 
@@ -61,8 +69,11 @@ class YakeKeyPhraseExtractor:
         nlp = spacy_pipelines.get_pipeline(language)
         if nlp is None:
             raise ValueError(f"no spaCy pipeline for language {language!r}")
-        extractor = self._extractor(language.split("-")[0].lower())
-        return [[p.text for p in self._rank(doc, extractor)] for doc in nlp.pipe(texts, disable=["ner"])]
+        code = language.split("-")[0].lower()
+        extractor = self._extractor(code)
+        entities = code in _ENTITY_CANDIDATES
+        docs = nlp.pipe(texts, disable=[] if entities else ["ner"])
+        return [[p.text for p in self._rank(doc, extractor, entities)] for doc in docs]
 
     def _extractor(self, language: str):
         extractor = self._extractors.get(language)
@@ -77,12 +88,13 @@ class YakeKeyPhraseExtractor:
                     self._extractors[language] = extractor
         return extractor
 
-    def _rank(self, doc, extractor) -> list[Phrase]:
-        scores = dict(extractor.extract_keywords(doc.text))
+    def _rank(self, doc, extractor, entities: bool = False) -> list[Phrase]:
+        text = _ELISION.sub(r"\1\2 ", doc.text) if entities else doc.text
+        scores = dict(extractor.extract_keywords(text))
         best: dict[tuple[str, ...], Phrase] = {}
         counts: dict[tuple[str, ...], int] = {}
         found = []
-        for chunk in _candidates(doc):
+        for chunk in (_with_entities(doc) if entities else _candidates(doc)):
             key = tuple(t.lemma_.lower() for t in chunk)
             counts[key] = counts.get(key, 0) + 1
             found.append((key, chunk))
@@ -109,6 +121,20 @@ def _candidates(doc):
         span = doc[start:end]
         if any(t.pos_ in _HEAD_POS and not t.is_stop and _wordy(t) for t in span) and len(span.text) > 1:
             yield span
+
+
+def _with_entities(doc):
+    names = [e for e in doc.ents if e.label_ in _ENTITY_LABELS]
+    for name in names:
+        start = name.start
+        # "La Seine" -> "Seine", but a capital elided "L'" belongs to the name ("L'Oréal").
+        while (start < name.end - 1 and doc[start].pos_ in ("DET", "ADP")
+               and not (doc[start].text[:1].isupper() and doc[start].text.endswith(("'", "’")))):
+            start += 1
+        yield doc[start:name.end]
+    for chunk in _candidates(doc):
+        if not any(e.start <= chunk.start and chunk.end <= e.end for e in names):
+            yield chunk
 
 
 def _wordy(token) -> bool:

