@@ -59,7 +59,20 @@ import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-SPECS = Path(os.environ.get("AIRGAP_SPECS", Path(__file__).resolve().parents[3] / "shared" / "specs"))
+
+def _find_specs() -> Path:
+    """``AIRGAP_SPECS``, else ``shared/specs`` beside the checkout (CI's layout) or beside any folder
+    above it, else the workplace copy: a clone in a temporary folder still finds the contracts."""
+    if os.environ.get("AIRGAP_SPECS"):
+        return Path(os.environ["AIRGAP_SPECS"])
+    here = Path(__file__).resolve()
+    for folder in here.parents[2:]:
+        if (folder / "shared" / "specs").is_dir():
+            return folder / "shared" / "specs"
+    return Path("/work/shared/specs")
+
+
+SPECS = _find_specs()
 _DATA_PLANE = "specification/cognitiveservices/data-plane"
 
 TEXT_ANALYTICS_V3_0 = f"{_DATA_PLANE}/TextAnalytics/stable/v3.0/TextAnalytics.json"

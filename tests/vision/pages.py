@@ -101,40 +101,15 @@ def scanned_pdf(images: list[Image.Image]) -> bytes:
 
 def text_pdf(pages: list[list[str]], font_size: int = 12) -> bytes:
     """A born-digital PDF: each page's lines as real text in Helvetica, US Letter, 1 inch margins."""
-    objects: list[bytes] = []
-
-    def add(body: bytes) -> int:
-        objects.append(body)
-        return len(objects)
-
-    catalog = add(b"")  # filled in below
-    tree = add(b"")
-    font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    kids = []
+    streams = []
     for lines in pages:
         ops = [b"BT", f"/F1 {font_size} Tf".encode(), f"{font_size * 1.5} TL".encode(), b"72 720 Td"]
         for line in lines:
             escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
             ops.append(f"({escaped}) Tj T*".encode("latin-1"))
         ops.append(b"ET")
-        stream = zlib.compress(b"\n".join(ops))
-        content = add(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream")
-        kids.append(add(f"<< /Type /Page /Parent {tree} 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 {font} 0 R >> >> "
-                        f"/Contents {content} 0 R >>".encode()))
-    objects[catalog - 1] = f"<< /Type /Catalog /Pages {tree} 0 R >>".encode()
-    objects[tree - 1] = f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode()
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
-    for offset in offsets:
-        out.write(f"{offset:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root {catalog} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
-    return out.getvalue()
+        streams.append(b"\n".join(ops))
+    return _pdf_from_streams(streams)
 
 
 def word_scores(expected: list[str], found: list[str]) -> tuple[float, float]:

@@ -30,9 +30,6 @@ _KINDS = {
 _SEARCHED = ("QRCode", "MicroQRCode", "PDF417", "UPCA", "UPCE", "EAN8", "EAN13", "Code39", "Code93", "Code128",
              "Codabar", "ITF", "DataBar", "DataBarExpanded", "Aztec", "DataMatrix", "MaxiCode")
 _CHECK_OPTIONAL = {"Code39", "Codabar", "ITF"}  # a misread can still decode: say so
-PDF_DPI = 200  # born-digital pages are rendered at this resolution to look for barcodes
-
-
 @dataclass(frozen=True)
 class Barcode:
     kind: str  # Azure DocumentBarcodeKind
@@ -76,24 +73,3 @@ def inside_any(polygon: Polygon, barcodes: Iterable[Barcode]) -> bool:
         if min(xs) <= x <= max(xs) and min(ys) <= y <= max(ys):
             return True
     return False
-
-
-def pdf_barcodes(data: bytes, page_numbers: Iterable[int]) -> dict[int, list[Barcode]]:
-    """page number -> barcodes drawn on that born-digital page, in inches from the top-left corner."""
-    import pypdfium2 as pdfium
-
-    found: dict[int, list[Barcode]] = {}
-    pdf = pdfium.PdfDocument(data)
-    try:
-        for number in page_numbers:
-            if not 1 <= number <= len(pdf):
-                continue
-            page = pdf[number - 1]
-            try:
-                image = page.render(scale=PDF_DPI / 72, grayscale=True).to_pil()
-            finally:
-                page.close()
-            found[number] = [scaled(b, 1 / PDF_DPI) for b in find_barcodes(image)]
-    finally:
-        pdf.close()
-    return found

@@ -29,17 +29,20 @@ def pdf_grids(data: bytes, page_numbers: Iterable[int]) -> dict[int, list[Grid]]
     return found
 
 
-_MARK_DPI = 150  # check boxes of a born-digital page are found on a rendering at this resolution
+RENDER_DPI = 200  # born-digital pages are rendered once at this resolution for drawn marks and barcodes
 
 
-def pdf_marks(data: bytes, page_numbers: Iterable[int]) -> dict[int, list]:
-    """page number -> selection marks drawn on that page, in inches from the top-left corner."""
+def pdf_drawings(data: bytes, page_numbers: Iterable[int], marks: bool, barcodes: bool) -> dict[int, tuple[list, list]]:
+    """page number -> (selection marks, barcodes) drawn on that born-digital page, in inches from
+    the top-left corner. Each page is rendered once and its barcodes decoded once: layout needs
+    them to tell a QR code's finder patterns from ticked check boxes."""
     import pypdfium2 as pdfium
 
-    from airgap.ocr.barcodes import find_barcodes, inside_any
+    from airgap.ocr.barcodes import find_barcodes, inside_any, scaled
     from airgap.ocr.marks import Mark, find_marks
 
-    found: dict[int, list[Mark]] = {}
+    inch = 1 / RENDER_DPI
+    found: dict[int, tuple[list, list]] = {}
     pdf = pdfium.PdfDocument(data)
     try:
         for number in page_numbers:
@@ -47,13 +50,14 @@ def pdf_marks(data: bytes, page_numbers: Iterable[int]) -> dict[int, list]:
                 continue
             page = pdf[number - 1]
             try:
-                image = page.render(scale=_MARK_DPI / 72, grayscale=True).to_pil()
+                image = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
             finally:
                 page.close()
-            codes = find_barcodes(image)  # a QR code's finder patterns are not check boxes
-            found[number] = [Mark(m.selected, tuple((round(x / _MARK_DPI, 4), round(y / _MARK_DPI, 4))
-                                                    for x, y in m.polygon), m.confidence)
-                             for m in find_marks(image) if not inside_any(m.polygon, codes)]
+            codes = find_barcodes(image)
+            page_marks = [Mark(m.selected, tuple((round(x * inch, 4), round(y * inch, 4)) for x, y in m.polygon),
+                               m.confidence)
+                          for m in find_marks(image) if not inside_any(m.polygon, codes)] if marks else []
+            found[number] = (page_marks, [scaled(c, inch) for c in codes] if barcodes else [])
     finally:
         pdf.close()
     return found

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from airgap.ocr.barcodes import Barcode, find_barcodes, inside_any, pdf_barcodes, scaled
+from airgap.ocr.barcodes import Barcode, find_barcodes, inside_any, scaled
 from airgap.ocr.grids import Grid, GridCell, erase_rules, find_ruled_grids
 from airgap.ocr.marks import Mark, find_marks, reconcile
 from airgap.ocr.pages import PageSource, TextLayerPage
@@ -27,13 +27,13 @@ def read_pages(engine: OcrEngine, sources: Sequence[PageSource], language: str |
     pdf_marks: dict[int, list[Mark]] = {}
     pdf_codes: dict[int, list[Barcode]] = {}
     numbers = [s.number for s in sources if isinstance(s, TextLayerPage)]
-    if tables and pdf is not None and numbers:
+    if (tables or barcodes) and pdf is not None and numbers:
         from airgap.ocr import pdf_tables as drawn
 
-        pdf_tables = drawn.pdf_grids(pdf, numbers)
-        pdf_marks = drawn.pdf_marks(pdf, numbers)
-    if barcodes and pdf is not None and numbers:
-        pdf_codes = pdf_barcodes(pdf, numbers)
+        if tables:
+            pdf_tables = drawn.pdf_grids(pdf, numbers)
+        for number, (page_marks, page_codes) in drawn.pdf_drawings(pdf, numbers, tables, barcodes).items():
+            pdf_marks[number], pdf_codes[number] = page_marks, page_codes
     pages: list[Page] = []
     for source in sources:
         if isinstance(source, TextLayerPage):

@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from typing import Any
 
-from airgap.platform.jobs import JobClaim, JobStore, write_atomic
+from airgap.platform.jobs import JobClaim, JobRunner, JobStore, write_atomic
 
 
 def save(store: JobStore, data: bytes) -> str:
@@ -41,3 +42,17 @@ async def load_for(claim: JobClaim, name: str) -> bytes | None:
         await asyncio.to_thread(claim.fail_task, 0, {"code": "InternalServerError",
                                                      "message": "The uploaded file of this job is gone."})
     return data
+
+
+async def submit(jobs: JobRunner, *, service: str, handler: str, data: bytes, input: dict[str, Any],
+                 task: dict[str, Any]) -> dict[str, Any]:
+    """A one-task job whose upload is ``data``: the file first, then the job that names it
+    (``input["blob"]``), so a runner never finds a job without its file; then wake the runner."""
+
+    def create() -> dict[str, Any]:
+        blob = save(jobs.store, data)
+        return jobs.store.create(service=service, handler=handler, input={**input, "blob": blob}, tasks=[task])
+
+    state = await asyncio.to_thread(create)
+    jobs.wake()
+    return state

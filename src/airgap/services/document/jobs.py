@@ -22,16 +22,8 @@ HANDLER = "document.analyze"
 
 
 async def submit(service: DocumentService, data: bytes, request: dict[str, Any]) -> dict[str, Any]:
-    store = service.runtime.jobs.store
-
-    def create() -> dict[str, Any]:
-        blob = job_files.save(store, data)
-        return store.create(service=service.name, handler=HANDLER, input={**request, "blob": blob},
-                            tasks=[{"name": "analyze", "kind": request["model"]}])
-
-    state = await asyncio.to_thread(create)
-    service.runtime.jobs.wake()
-    return state
+    return await job_files.submit(service.runtime.jobs, service=service.name, handler=HANDLER, data=data,
+                                  input=request, task={"name": "analyze", "kind": request["model"]})
 
 
 def analyze(service: DocumentService, data: bytes, job: dict[str, Any]) -> tuple[dict[str, Any], int]:

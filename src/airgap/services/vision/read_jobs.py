@@ -23,17 +23,9 @@ HANDLER = "vision.read"
 
 
 async def submit(service: VisionService, data: bytes, pages: str | None, language: str | None) -> dict[str, Any]:
-    store = service.runtime.jobs.store
-
-    def create() -> dict[str, Any]:
-        blob = job_files.save(store, data)
-        return store.create(service=service.name, handler=HANDLER,
-                            input={"api": "read-3.2", "blob": blob, "pages": pages, "language": language},
-                            tasks=[{"name": "read", "kind": "Read"}])
-
-    state = await asyncio.to_thread(create)
-    service.runtime.jobs.wake()
-    return state
+    return await job_files.submit(service.runtime.jobs, service=service.name, handler=HANDLER, data=data,
+                                  input={"api": "read-3.2", "pages": pages, "language": language},
+                                  task={"name": "read", "kind": "Read"})
 
 
 class ReadJobHandler:
