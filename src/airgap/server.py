@@ -27,13 +27,12 @@ log = logging.getLogger("airgap.server")
 
 
 def compose(settings: Settings) -> FastAPI:
-    from airgap.platform.usage.recorder import JournalRecorder
-    from airgap.services import registry
-
     from airgap.platform import licensing
     from airgap.platform.executor import InferencePool
     from airgap.platform.gateway import Gate
     from airgap.platform.runtime import Runtime
+    from airgap.platform.usage.recorder import JournalRecorder
+    from airgap.services import registry
 
     classes = registry.resolve(settings.services)
     api_types = {c.name: c.api_type for c in classes}

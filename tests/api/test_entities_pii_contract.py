@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from airgap.platform.usage import totals
+from tests.support import language_contracts
 from tests.support.contract import LANGUAGE_SPECS, TEXT_ANALYTICS_SPECS, validate_definition, validate_response
 
 NER_METER = "CognitiveServices.Language.Container.EntityRecognitionTextRecords"
@@ -26,14 +27,12 @@ DOCS = [
 
 
 def post_v3(server, version: str, operation: str, query: str = "", documents=DOCS) -> httpx.Response:
-    return httpx.post(f"{server.url}/text/analytics/{version}/{operation}{query}",
-                      json={"documents": documents}, timeout=60)
+    return language_contracts.post_v3(server, version, operation, query, documents=documents)
 
 
 def post_language(server, version: str, kind: str, parameters: dict | None = None,
                   documents=DOCS, query: str = "") -> httpx.Response:
-    body = {"kind": kind, "analysisInput": {"documents": documents}, "parameters": parameters or {}}
-    return httpx.post(f"{server.url}/language/:analyze-text?api-version={version}{query}", json=body, timeout=60)
+    return language_contracts.post_language(server, version, kind, parameters, documents=documents, query=query)
 
 
 def validate_error(spec: str, path: str, version: str, status: int, body: dict) -> None:

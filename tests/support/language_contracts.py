@@ -71,3 +71,16 @@ class Contract:
 def contracts(kind: str = "LanguageDetection", operation: str = "languages") -> list[Contract]:
     """One ``Contract`` per API version for a feature (``kind`` on the Language API, ``operation`` on v3.x)."""
     return [Contract(v, kind, operation) for v in VERSIONS]
+
+
+def post_v3(server, version: str, operation: str, query: str = "", *, documents: list) -> httpx.Response:
+    """``POST /text/analytics/{version}/{operation}`` with ``documents``."""
+    return httpx.post(f"{server.url}/text/analytics/{version}/{operation}{query}",
+                      json={"documents": documents}, timeout=60)
+
+
+def post_language(server, version: str, kind: str, parameters: dict | None = None, *, documents: list,
+                  query: str = "") -> httpx.Response:
+    """``POST /language/:analyze-text?api-version={version}`` of one ``kind`` over ``documents``."""
+    body = {"kind": kind, "analysisInput": {"documents": documents}, "parameters": parameters or {}}
+    return httpx.post(f"{server.url}/language/:analyze-text?api-version={version}{query}", json=body, timeout=60)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from airgap.ocr.types import Polygon
+from airgap.ocr.types import Polygon, scale_polygon
 
 # zxing-cpp format name -> Azure DocumentBarcodeKind.
 _KINDS = {
@@ -59,8 +59,7 @@ def find_barcodes(image: Image.Image) -> list[Barcode]:
 
 
 def scaled(barcode: Barcode, scale: float) -> Barcode:
-    polygon = tuple((round(x * scale, 4), round(y * scale, 4)) for x, y in barcode.polygon)
-    return Barcode(barcode.kind, barcode.value, polygon, barcode.confidence)
+    return Barcode(barcode.kind, barcode.value, scale_polygon(barcode.polygon, scale), barcode.confidence)
 
 
 def inside_any(polygon: Polygon, barcodes: Iterable[Barcode]) -> bool:

@@ -40,6 +40,7 @@ def pdf_drawings(data: bytes, page_numbers: Iterable[int], marks: bool, barcodes
 
     from airgap.ocr.barcodes import find_barcodes, inside_any, scaled
     from airgap.ocr.marks import Mark, find_marks
+    from airgap.ocr.types import scale_polygon
 
     inch = 1 / RENDER_DPI
     found: dict[int, tuple[list, list]] = {}
@@ -54,7 +55,7 @@ def pdf_drawings(data: bytes, page_numbers: Iterable[int], marks: bool, barcodes
             finally:
                 page.close()
             codes = find_barcodes(image)
-            page_marks = [Mark(m.selected, tuple((round(x * inch, 4), round(y * inch, 4)) for x, y in m.polygon),
+            page_marks = [Mark(m.selected, scale_polygon(m.polygon, inch),
                                m.confidence)
                           for m in find_marks(image) if not inside_any(m.polygon, codes)] if marks else []
             found[number] = (page_marks, [scaled(c, inch) for c in codes] if barcodes else [])

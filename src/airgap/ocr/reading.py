@@ -17,7 +17,7 @@ from airgap.ocr.barcodes import Barcode, find_barcodes, inside_any, scaled
 from airgap.ocr.grids import Grid, GridCell, erase_rules, find_ruled_grids
 from airgap.ocr.marks import Mark, find_marks, reconcile
 from airgap.ocr.pages import PageSource, TextLayerPage
-from airgap.ocr.types import Line, OcrEngine, Page, Word
+from airgap.ocr.types import Line, OcrEngine, Page, Word, scale_polygon
 from airgap.ocr.unruled import find_unruled_grids
 
 
@@ -60,7 +60,7 @@ def read_pages(engine: OcrEngine, sources: Sequence[PageSource], language: str |
         if scale != 1.0:
             lines = tuple(_scaled(line, scale) for line in lines)
             grids = [_scaled_grid(grid, scale) for grid in grids]
-            marks = [Mark(m.selected, _poly(m.polygon, scale), m.confidence) for m in marks]
+            marks = [Mark(m.selected, scale_polygon(m.polygon, scale), m.confidence) for m in marks]
             codes = [scaled(code, scale) for code in codes]
             width, height = round(width * scale, 4), round(height * scale, 4)
         pages.append(Page(source.number, width, height, source.unit, angle, lines, tuple(grids), tuple(marks),
@@ -68,13 +68,9 @@ def read_pages(engine: OcrEngine, sources: Sequence[PageSource], language: str |
     return pages
 
 
-def _poly(polygon, scale: float):
-    return tuple((round(x * scale, 4), round(y * scale, 4)) for x, y in polygon)
-
-
 def _scaled(line: Line, scale: float) -> Line:
     def poly(polygon):
-        return _poly(polygon, scale)
+        return scale_polygon(polygon, scale)
 
     return Line(line.text, poly(line.polygon),
                 tuple(Word(w.text, poly(w.polygon), w.confidence) for w in line.words), line.handwritten)

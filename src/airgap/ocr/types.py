@@ -19,6 +19,11 @@ Point = tuple[float, float]
 Polygon = tuple[Point, Point, Point, Point]
 
 
+def scale_polygon(polygon: Polygon, factor: float) -> Polygon:
+    """``polygon`` in another unit (pixels of a rendering -> inches: ``factor = 1 / dpi``)."""
+    return tuple((round(x * factor, 4), round(y * factor, 4)) for x, y in polygon)
+
+
 def rectangle(left: float, top: float, right: float, bottom: float) -> Polygon:
     return ((left, top), (right, top), (right, bottom), (left, bottom))
 

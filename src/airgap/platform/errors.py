@@ -18,6 +18,7 @@ integer codes). The dialect is chosen by path prefix; see ``Dialect``.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -121,6 +122,31 @@ class AzureDialect:
             body["innererror"] = {"code": spell(error.inner_code), "message": error.message}
         headers = {"x-ms-error-code": error.code, **error.headers}
         return Rendered(error.status, {"error": body}, headers)
+
+
+class NestedCodeDialect(AzureDialect):
+    """The Azure envelope of APIs that put a specific code under a general one (Image Analysis,
+    Form Recognizer / Document Intelligence).
+
+    Shared code (the upload reader, the document decoder) raises errors with one specific
+    ``code`` such as ``InvalidImageFormat``; here such a 4xx is written as ``InvalidRequest``
+    with the specific code, renamed through ``vocabulary`` (else ``default_inner``, else as
+    it is), as its ``innererror``. Errors that already carry an inner code pass unchanged.
+    """
+
+    def __init__(self, vocabulary: Mapping[str, str] | None = None, default_inner: str | None = None) -> None:
+        super().__init__()
+        self.vocabulary = dict(vocabulary or {})
+        self.default_inner = default_inner
+
+    def render(self, error: ApiError) -> Rendered:
+        nest = error.status in (400, 413, 415) and error.inner_code is None and (
+            error.code in self.vocabulary or error.code != "InvalidRequest")
+        if nest:
+            error = copy.copy(error)
+            error.inner_code = self.vocabulary.get(error.code, self.default_inner or error.code)
+            error.code = "InvalidRequest"
+        return super().render(error)
 
 
 def lower_camel(code: str) -> str:

@@ -11,6 +11,7 @@ from airgap.ocr import make_engine
 from airgap.platform.runtime import Runtime
 from airgap.services.base import Engine, Meter, Service
 from airgap.services.document import api_analyze, jobs
+from airgap.services.document.errors import DIALECT
 from airgap.services.document.models import MODELS
 
 
@@ -19,6 +20,7 @@ class DocumentService(Service):
     api_type = "formrecognizer"
     title = "Document Intelligence (prebuilt-read, prebuilt-layout, prebuilt-document)"
     path_prefixes = ("/formrecognizer/", "/documentintelligence/")
+    dialect = DIALECT
     meters = tuple(Meter(m.meter, "page", f"{m.model_id}: one per page analyzed.") for m in MODELS.values())
 
     def __init__(self, runtime: Runtime) -> None:

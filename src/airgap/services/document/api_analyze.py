@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Request, Response
 
 from airgap.ocr.pages import open_document
-from airgap.platform.errors import ApiError, BadRequest, NotFound
+from airgap.platform.errors import BadRequest, NotFound
 from airgap.platform.responses import JSONResponse
 from airgap.platform.uploads import read_input
 from airgap.services.document import jobs
@@ -35,11 +35,6 @@ BASES = {"/formrecognizer": FORM_RECOGNIZER_VERSIONS, "/documentintelligence": D
 FEATURES = ("keyValuePairs", "barcodes")
 NOT_BUNDLED_FEATURES = ("ocrHighResolution", "languages", "formulas", "styleFont", "queryFields")
 SINCE = {"barcodes": "2023-07-31"}  # features newer than the first api-version
-# Vision's decoding codes, in Form Recognizer's vocabulary (innererror codes).
-_INNER = {"InvalidImageFormat": "InvalidContent", "InvalidImage": "InvalidContent",
-          "InvalidImageSize": "InvalidContentDimensions", "InvalidPageRange": "InvalidParameter",
-          "UnsupportedMediaType": "UnsupportedContent", "InvalidImageUrl": "InvalidContentSourceFormat",
-          "FailedToDownloadImage": "ContentSourceNotAccessible", "InvalidRequest": "InvalidRequest"}
 
 
 def build_router(service: DocumentService) -> APIRouter:
@@ -87,11 +82,8 @@ def _routes(router: APIRouter, service: DocumentService, base: str, versions: tu
         if language is not None and language not in service.ocr.languages():
             raise _invalid(f"locale '{locale}' is not supported; installed OCR languages: "
                            f"{', '.join(service.ocr.languages())}.", "InvalidParameter")
-        try:
-            data = await read_input(request, service.runtime.settings)
-            await service.runtime.pool.run("document-decoder", open_document, data, query.get("pages"))
-        except ApiError as error:
-            raise _translated(error) from None
+        data = await read_input(request, service.runtime.settings)
+        await service.runtime.pool.run("document-decoder", open_document, data, query.get("pages"))
         state = await jobs.submit(service, data, {
             "api": version, "model": model.model_id, "pages": query.get("pages"), "locale": language,
             "stringIndexType": index_type, "features": features, "markdown": output_format == "markdown"})
@@ -168,10 +160,3 @@ def _summary(model: PrebuiltModel, version: str) -> dict[str, Any]:
 
 def _invalid(message: str, inner: str) -> BadRequest:
     return BadRequest(message, code="InvalidRequest", inner_code=inner)
-
-
-def _translated(error: ApiError) -> ApiError:
-    """An upload problem found by the shared decoder, in Form Recognizer's error vocabulary."""
-    inner = _INNER.get(error.code, error.inner_code or "InvalidContent")
-    error.code, error.inner_code = "InvalidRequest", inner
-    return error

@@ -11,6 +11,7 @@ from airgap.platform import job_files
 from airgap.platform.context import RequestContext
 from airgap.platform.errors import ApiError
 from airgap.platform.jobs import JobClaim
+from airgap.services.document.errors import DIALECT
 from airgap.services.document.layout import lay_out
 from airgap.services.document.models import MODELS
 from airgap.services.document.wire import analyze_result
@@ -50,9 +51,8 @@ class AnalyzeJobHandler:
         try:
             result, pages = await self.service.runtime.pool.run(self.service.ocr.name, analyze, self.service, data, job)
         except ApiError as error:
-            await asyncio.to_thread(claim.fail_task, 0, {"code": "InvalidRequest", "message": error.message,
-                                                         "innererror": {"code": "InvalidContent",
-                                                                        "message": error.message}})
+            # The same envelope a synchronous request would have got, as the job's error.
+            await asyncio.to_thread(claim.fail_task, 0, DIALECT.render(error).body["error"])
             return
         usage = RequestContext(request_id=f"{claim.job_id}/analyze", service=self.service.name)
         usage.meter(MODELS[job["model"]].meter, pages)

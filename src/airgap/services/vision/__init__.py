@@ -25,6 +25,7 @@ class VisionService(Service):
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)
         self.ocr = make_engine(runtime.settings.ocr_engine)
+        runtime.dialects.register(f"{api_imageanalysis.PREFIX}imageanalysis", api_imageanalysis.DIALECT)
         if runtime.jobs is not None:
             runtime.jobs.register(read_jobs.HANDLER, read_jobs.ReadJobHandler(self))
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Depends, Request
 
 from airgap.platform.context import RequestContext, request_context
-from airgap.platform.errors import ApiError, BadRequest
+from airgap.platform.errors import BadRequest, NestedCodeDialect
 from airgap.platform.responses import JSONResponse
 from airgap.platform.uploads import read_input
 from airgap.services.vision.api_read import run_read
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from airgap.services.vision import VisionService
 
 PREFIX = "/computervision/"
+# Image Analysis writes the specific code (InvalidImageFormat, ...) as the innererror of InvalidRequest.
+DIALECT = NestedCodeDialect()
 API_VERSIONS = ("2023-10-01", "2024-02-01")
 FEATURES = ("read",)
 NOT_BUNDLED = ("caption", "denseCaptions", "tags", "objects", "people", "smartCrops")
@@ -57,17 +59,12 @@ def build_router(service: VisionService) -> APIRouter:
         if language is not None and language not in service.ocr.languages():
             raise BadRequest(f"language '{language}' is not supported; installed: {', '.join(service.ocr.languages())}.",
                              inner_code="NotSupportedLanguage")
-        try:
-            data = await read_input(request, service.runtime.settings)
-            if data.startswith(b"%PDF-"):
-                raise BadRequest("Image Analysis reads images only (JPEG, PNG, BMP, TIFF); send PDFs to Read 3.2 "
-                                 "or Document Intelligence.", code="InvalidImageFormat")
-            pages = await run_read(service, data, "1", language, ctx)
-        except ApiError as error:
-            # Image Analysis nests the specific code under InvalidRequest.
-            if error.inner_code is None and error.code != "InvalidRequest":
-                error.inner_code, error.code = error.code, "InvalidRequest"
-            raise
+        # Errors raised with a specific code are nested under InvalidRequest by this API's dialect.
+        data = await read_input(request, service.runtime.settings)
+        if data.startswith(b"%PDF-"):
+            raise BadRequest("Image Analysis reads images only (JPEG, PNG, BMP, TIFF); send PDFs to Read 3.2 "
+                             "or Document Intelligence.", code="InvalidImageFormat")
+        pages = await run_read(service, data, "1", language, ctx)
         page = pages[0]
         return JSONResponse({
             "modelVersion": "2023-10-01",
