@@ -69,7 +69,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(EULA_MESSAGE, file=sys.stderr)
         return 1
     if settings.download_license:
-        from airgap.platform import licence_download
+        from airgap.platform.licensing import download as licence_download
 
         return licence_download.run(settings, [c.name for c in registry.resolve(settings.services)])
     from airgap.server import serve

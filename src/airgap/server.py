@@ -27,7 +27,7 @@ log = logging.getLogger("airgap.server")
 
 
 def compose(settings: Settings) -> FastAPI:
-    from airgap.platform import licensing
+    from airgap.platform.licensing import modes as licensing
     from airgap.platform.executor import InferencePool
     from airgap.platform.gateway import Gate
     from airgap.platform.runtime import Runtime
@@ -66,8 +66,8 @@ def configure_logging(settings: Settings) -> None:
 
 def _check_licensing(settings: Settings) -> None:
     """No valid licence (or billing key) for a hosted service: no start, with the reason."""
-    from airgap.platform import licensing
-    from airgap.platform.licence import LicenceError
+    from airgap.platform.licensing import modes as licensing
+    from airgap.platform.licensing.token import LicenceError
     from airgap.services import registry
 
     try:

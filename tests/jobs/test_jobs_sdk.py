@@ -17,8 +17,8 @@ from azure.core.credentials import AzureKeyCredential
 from azure.core.exceptions import HttpResponseError
 
 from airgap.platform.usage import iter_records
-from airgap.services.language.feature_keyphrases import KeyPhraseExtraction
-from airgap.services.language.feature_summarization import ExtractiveSummarization
+from airgap.services.language.features.keyphrases import KeyPhraseExtraction
+from airgap.services.language.features.summarization import ExtractiveSummarization
 
 pytestmark = pytest.mark.sdk
 

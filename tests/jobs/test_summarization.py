@@ -7,8 +7,8 @@ import pytest
 from airgap.platform.errors import BadRequest
 from airgap.services.language.documents import InputDocument
 from airgap.services.language.engines.summarization import TextRankSummarizer, split_sentences, textrank
-from airgap.services.language.feature_summarization import AbstractiveSummarization, ExtractiveSummarization
-from airgap.services.language.features import V2023_04_01, Parameters
+from airgap.services.language.features.summarization import AbstractiveSummarization, ExtractiveSummarization
+from airgap.services.language.features.base import V2023_04_01, Parameters
 
 APOLLO = (
     "The Apollo program was the third United States human spaceflight program carried out by NASA. "

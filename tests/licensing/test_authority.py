@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from airgap.authority.app import FailureLimiter, create_authority_app
 from airgap.authority.store import Store, StoreError
-from airgap.platform import licence as lic
-from airgap.platform.licence import Quota
+from airgap.platform.licensing import token as lic
+from airgap.platform.licensing.token import Quota
 
 M = "CognitiveServices.Language.Container.LanguageDetectionTextRecords"
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from airgap.authority.store import Store
-from airgap.platform import licence as lic
+from airgap.platform.licensing import token as lic
 from airgap.platform.usage import totals
 from tests.support.authority import AuthorityProcess
 from tests.support.server import ServerProcess, free_port

@@ -12,7 +12,7 @@ from azure.core.credentials import AzureKeyCredential
 from azure.core.exceptions import HttpResponseError
 
 from airgap.authority.store import Store
-from airgap.platform import licence as lic
+from airgap.platform.licensing import token as lic
 from airgap.platform.usage import totals
 from tests.support.authority import AuthorityProcess, airgap
 from tests.support.server import ServerProcess, free_port

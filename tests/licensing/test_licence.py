@@ -11,8 +11,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.rsa import generate_private_key
 
-from airgap.platform import licence as lic
-from airgap.platform.licence import LicenceError, Quota
+from airgap.platform.licensing import token as lic
+from airgap.platform.licensing.token import LicenceError, Quota
 
 NOW = datetime.now(timezone.utc)
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from airgap.services.language.engines.entities import SpacyEntityEngine
 from airgap.services.language.engines.pii import PresidioPiiEngine
-from airgap.services.language.feature_entities import entities_to_wire
+from airgap.services.language.features.entities import entities_to_wire
 
 INDEX_TYPES = ("TextElements_v8", "UnicodeCodePoint", "Utf16CodeUnit")
 TRICKY = ["👩‍👩‍👧", "👍🏽", "🇫🇷", "e\u0301", "n\u0303o", "東京", "中文字", "𝄞", "한국어", "ﷺ", "\u200d", "🎉", "Å"]

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from airgap.services.language.documents import InputDocument
 from airgap.services.language.engines.sentiment import VaderSentimentAnalyzer
-from airgap.services.language.feature_sentiment import SentimentAnalysis
-from airgap.services.language.features import V2023_04_01, V3_0, Parameters
+from airgap.services.language.features.sentiment import SentimentAnalysis
+from airgap.services.language.features.base import V2023_04_01, V3_0, Parameters
 
 INDEX_TYPES = ("TextElements_v8", "UnicodeCodePoint", "Utf16CodeUnit")
 

@@ -2,5 +2,5 @@
 
 ``store`` keeps resources, hashed API keys and uploaded usage in SQLite and signs
 licences; ``app`` is its HTTP API; ``cli`` is ``airgap authority ...``. It shares
-only ``airgap.platform.licence`` with the container side.
+only ``airgap.platform.licensing.token`` with the container side.
 """

@@ -27,8 +27,8 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from airgap import __version__
 from airgap.authority.store import Resource, Store
-from airgap.platform import licence as lic
-from airgap.platform.licence import LicenceError
+from airgap.platform.licensing import token as lic
+from airgap.platform.licensing.token import LicenceError
 
 log = logging.getLogger("airgap.authority")
 

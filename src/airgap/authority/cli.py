@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from airgap.authority.store import Store, StoreError
-from airgap.platform import licence as lic
-from airgap.platform.licence import Quota
+from airgap.platform.licensing import token as lic
+from airgap.platform.licensing.token import Quota
 
 
 def _quota(text: str) -> Quota:

@@ -12,8 +12,8 @@ import shlex
 from pathlib import Path
 
 from airgap.authority.store import Store
-from airgap.platform import licence as lic
-from airgap.platform.licence import LicenceError
+from airgap.platform.licensing import token as lic
+from airgap.platform.licensing.token import LicenceError
 from airgap.services import registry
 
 

@@ -30,8 +30,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from airgap.platform import licence as lic
-from airgap.platform.licence import LicenceError, Quota
+from airgap.platform.licensing import token as lic
+from airgap.platform.licensing.token import LicenceError, Quota
 
 KEY_FILE, PUB_FILE, DB_FILE = "authority.key", "authority.pub", "authority.db"
 KEY_PREFIX = "agk_"

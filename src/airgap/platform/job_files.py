@@ -12,7 +12,8 @@ import contextlib
 import uuid
 from typing import Any
 
-from airgap.platform.jobs import JobClaim, JobRunner, JobStore, write_atomic
+from airgap.platform.durable import write_atomic
+from airgap.platform.jobs import JobClaim, JobRunner, JobStore
 
 
 def save(store: JobStore, data: bytes) -> str:

@@ -48,6 +48,8 @@ from typing import Any
 import orjson
 
 from airgap.platform.context import RequestContext
+from airgap.platform.durable import fsync_dir as _fsync_dir
+from airgap.platform.durable import write_atomic
 from airgap.platform.errors import ApiError
 from airgap.platform.metering import UsageRecorder
 
@@ -82,34 +84,6 @@ def _valid_id(job_id: str) -> bool:
         return str(uuid.UUID(job_id)) == job_id.lower()
     except ValueError:
         return False
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Readers see the old file or the new one, never a part; durable once this returns."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(path.parent)
 
 
 def job_status(state: dict[str, Any], cancel_requested: bool) -> str:

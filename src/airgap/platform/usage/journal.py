@@ -28,6 +28,8 @@ from typing import Any
 
 import orjson
 
+from airgap.platform.durable import fsync_dir as _fsync_dir
+
 GENESIS = "0" * 64
 _DAY_FILE = re.compile(r"\d{4}-\d{2}-\d{2}\.jsonl")
 
@@ -52,15 +54,6 @@ def day_files(instance_dir: Path) -> list[Path]:
 
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _fsync_dir(path: Path) -> None:
-    # A new file's directory entry is only durable once its directory is fsync'ed.
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _cut_torn_tail(path: Path) -> None:

@@ -16,14 +16,14 @@ from airgap.services.language.engines.keyphrases import YakeKeyPhraseExtractor
 from airgap.services.language.engines.pii import PresidioPiiEngine
 from airgap.services.language.engines.sentiment import VaderSentimentAnalyzer
 from airgap.services.language.engines.summarization import TextRankSummarizer
-from airgap.services.language.feature_detection import LanguageDetection
-from airgap.services.language.feature_entities import EntityRecognition
-from airgap.services.language.feature_keyphrases import KeyPhraseExtraction
-from airgap.services.language.feature_linking import EntityLinking
-from airgap.services.language.feature_pii import PiiEntityRecognition
-from airgap.services.language.feature_sentiment import SentimentAnalysis
-from airgap.services.language.feature_summarization import AbstractiveSummarization, ExtractiveSummarization
-from airgap.services.language.features import Feature
+from airgap.services.language.features.detection import LanguageDetection
+from airgap.services.language.features.entities import EntityRecognition
+from airgap.services.language.features.keyphrases import KeyPhraseExtraction
+from airgap.services.language.features.linking import EntityLinking
+from airgap.services.language.features.pii import PiiEntityRecognition
+from airgap.services.language.features.sentiment import SentimentAnalysis
+from airgap.services.language.features.summarization import AbstractiveSummarization, ExtractiveSummarization
+from airgap.services.language.features.base import Feature
 from airgap.services.language.jobs import HANDLER as JOB_HANDLER
 from airgap.services.language.jobs import LanguageJobHandler
 

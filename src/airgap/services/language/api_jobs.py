@@ -29,7 +29,7 @@ from airgap.platform.responses import JSONResponse
 from airgap.services.language.api_language import api_version
 from airgap.services.language.api_textanalytics import PREFIX as TA_PREFIX
 from airgap.services.language.documents import MAX_TEXT_ELEMENTS, parse_documents
-from airgap.services.language.features import V3_1, V2022_05_01
+from airgap.services.language.features.base import V3_1, V2022_05_01
 from airgap.services.language.jobs import HANDLER, MAX_JOB_CHARACTERS, MAX_JOB_DOCUMENTS, task_parameters
 from airgap.services.language.params import query_bool
 from airgap.services.language.text_elements import count_text_elements

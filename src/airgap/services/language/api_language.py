@@ -16,7 +16,7 @@ from airgap.platform.context import RequestContext, request_context
 from airgap.platform.errors import BadRequest
 from airgap.platform.responses import JSONResponse
 from airgap.services.language.documents import parse_documents
-from airgap.services.language.features import V2022_05_01, V2023_04_01, Parameters, analyze, check_model_version
+from airgap.services.language.features.base import V2022_05_01, V2023_04_01, Parameters, analyze, check_model_version
 from airgap.services.language.params import param_bool, param_str, query_bool, string_index_type
 
 if TYPE_CHECKING:

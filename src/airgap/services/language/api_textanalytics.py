@@ -16,7 +16,7 @@ from airgap.platform.context import RequestContext, request_context
 from airgap.platform.errors import BadRequest
 from airgap.platform.responses import JSONResponse
 from airgap.services.language.documents import parse_documents
-from airgap.services.language.features import V3_0, V3_1, Feature, Parameters, analyze, check_model_version
+from airgap.services.language.features.base import V3_0, V3_1, Feature, Parameters, analyze, check_model_version
 from airgap.services.language.params import query_bool, string_index_type
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from airgap.platform.context import RequestContext
 from airgap.platform.errors import ApiError
 from airgap.platform.jobs import TERMINAL, JobClaim
 from airgap.services.language.documents import InputDocument
-from airgap.services.language.features import V3_1, Feature, Parameters, analyze, check_model_version
+from airgap.services.language.features.base import V3_1, Feature, Parameters, analyze, check_model_version
 from airgap.services.language.params import param_bool, param_str, string_index_type
 
 if TYPE_CHECKING:

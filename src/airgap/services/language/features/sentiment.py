@@ -15,7 +15,7 @@ from typing import Any
 from airgap.platform.string_index import StringIndex
 from airgap.services.language.documents import DocumentProblem, InputDocument
 from airgap.services.language.engines.sentiment import DocumentSentiment, Scores
-from airgap.services.language.features import V3_0, V3_1, Feature, Parameters
+from airgap.services.language.features.base import V3_0, V3_1, Feature, Parameters
 from airgap.services.language.language_support import unsupported_language
 from airgap.services.language.params import param_bool, query_bool
 

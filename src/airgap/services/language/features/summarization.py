@@ -13,7 +13,7 @@ from airgap.platform.errors import BadRequest
 from airgap.platform.string_index import StringIndex
 from airgap.services.language.documents import DocumentProblem, InputDocument
 from airgap.services.language.engines.summarization import RankedSentence
-from airgap.services.language.features import Feature, Parameters, RefusedFeature
+from airgap.services.language.features.base import Feature, Parameters, RefusedFeature
 from airgap.services.language.language_support import document_language, unsupported_language
 
 ABSTRACTIVE_UNAVAILABLE = (

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from airgap.services.language.documents import DocumentProblem, InputDocument
-from airgap.services.language.features import Feature, Parameters
+from airgap.services.language.features.base import Feature, Parameters
 from airgap.services.language.language_support import document_language, unsupported_language
 
 

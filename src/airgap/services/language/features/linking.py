@@ -13,7 +13,7 @@ so there the message alone carries the reason.
 from __future__ import annotations
 
 from airgap.platform.errors import BadRequest
-from airgap.services.language.features import V3_0, RefusedFeature
+from airgap.services.language.features.base import V3_0, RefusedFeature
 
 MESSAGE = (
     "Entity linking is not available in this offline container: it links entities to a Wikipedia "

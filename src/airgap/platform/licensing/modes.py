@@ -25,11 +25,11 @@ from typing import Any
 
 from starlette.types import Scope
 
-from airgap.platform import licence as lic
-from airgap.platform.billing import AuthorityClient
+from airgap.platform.licensing import token as lic
+from airgap.platform.licensing.authority_client import AuthorityClient
 from airgap.platform.context import RequestContext
 from airgap.platform.errors import Forbidden
-from airgap.platform.licence import Licence, LicenceError
+from airgap.platform.licensing.token import Licence, LicenceError
 from airgap.platform.metering import UsageRecorder
 from airgap.platform.settings import Settings
 from airgap.platform.usage import totals

@@ -10,9 +10,9 @@ import shlex
 import sys
 from collections.abc import Sequence
 
-from airgap.platform import licence as lic
-from airgap.platform.billing import AuthorityClient
-from airgap.platform.licence import LicenceError
+from airgap.platform.licensing import token as lic
+from airgap.platform.licensing.authority_client import AuthorityClient
+from airgap.platform.licensing.token import LicenceError
 from airgap.platform.settings import Settings
 
 

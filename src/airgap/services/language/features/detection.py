@@ -9,7 +9,7 @@ from babel import Locale
 
 from airgap.services.language.documents import DocumentProblem, InputDocument
 from airgap.services.language.engines.detection import Detection
-from airgap.services.language.features import Feature, Parameters
+from airgap.services.language.features.base import Feature, Parameters
 from airgap.services.language.language_names import azure_language
 
 _TERRITORIES = frozenset(code for code in Locale("en").territories if len(code) == 2)

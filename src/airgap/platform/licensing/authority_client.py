@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from airgap.platform.licence import LicenceError
+from airgap.platform.licensing.token import LicenceError
 
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
 API = "/airgap/v1"

@@ -19,7 +19,6 @@ import base64
 import binascii
 import hashlib
 import os
-import tempfile
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,8 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from airgap.platform.durable import write_atomic
 
 AUDIENCE = "airgap-container"
 ALGORITHM = "EdDSA"
@@ -278,22 +279,8 @@ def write_licence(folder: Path, licence: Licence) -> Path:
     """Write atomically: a reader sees the old file or the whole new one, never a torn one."""
     folder = Path(folder)
     target = folder / licence_file_name(licence)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".licence-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as out:
-            out.write(licence.token + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)  # not a secret: the server may run as another user than the downloader
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)  # the rename itself must survive a power cut
-    finally:
-        os.close(dir_fd)
+    # Not a secret (0644): the server may run as another user than the downloader.
+    write_atomic(target, (licence.token + "\n").encode(), mode=0o644)
     return target
 
 
