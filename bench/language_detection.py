@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from airgap.services.language.engines.detection import FastTextLanguageDetector  # noqa: E402
+from airgap.engines.langid import FastTextLanguageDetector  # noqa: E402
 from tests.support.server import ServerProcess  # noqa: E402
 
 SENTENCES = [

@@ -25,6 +25,7 @@ from airgap.platform.responses import JSONResponse, error_response
 from airgap.platform.runtime import Runtime
 from airgap.platform.settings import Settings
 from airgap.services import registry
+from airgap.services.base import Service
 
 log = logging.getLogger("airgap.app")
 
@@ -41,10 +42,7 @@ def create_app(
         runtime.jobs = JobRunner(JobStore(job_root(settings.output_dir, settings.shared_dir)),
                                  ready=lambda: runtime.ready, recorder=recorder)
     for service_class in registry.resolve(settings.services):
-        service = service_class(runtime)
-        runtime.services.append(service)
-        for prefix in service.path_prefixes:
-            runtime.dialects.register(prefix, service.dialect)
+        host(runtime, service_class(runtime))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -64,6 +62,11 @@ def create_app(
             with contextlib.suppress(asyncio.CancelledError):
                 await job_runner
             loading.cancel()
+            for service in runtime.services:
+                try:
+                    service.close()
+                except Exception:  # one service failing to close must not keep the others open
+                    log.exception("Closing the %s service failed", service.name)
             runtime.pool.shutdown()
             if recorder is not None:
                 recorder.close()
@@ -89,6 +92,23 @@ def create_app(
     app.add_middleware(GatewayMiddleware, runtime=runtime, gates=gates, recorder=recorder)
     app.add_middleware(MetricsMiddleware)
     return app
+
+
+def host(runtime: Runtime, service: Service) -> None:
+    """Wire one service through the contract, the same way for every service.
+
+    Its routes and dialects go into the path tables (a prefix another service declared
+    already stops the start here, with both names); its job kinds onto the job runner.
+    """
+    runtime.services.append(service)
+    for prefix in service.routes:
+        runtime.owners.add(prefix, service, service.name)
+        runtime.dialects.register(prefix, service.dialect, service.name)
+    for prefix, dialect in service.dialects.items():
+        runtime.dialects.register(prefix, dialect, service.name)
+    if runtime.jobs is not None:
+        for kind in service.job_kinds():
+            runtime.jobs.register(kind)
 
 
 def _load_all(runtime: Runtime) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 
@@ -31,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
         "serve",
         help="run the server",
         description="Run the airgap server with Azure-style settings (Key=Value).",
-        epilog=settings_help() + "\n\nbundled services: " + ", ".join(registry.BUNDLED),
+        epilog=_settings_help() + "\n\nbundled services: " + ", ".join(registry.BUNDLED),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     serve.add_argument("settings", nargs="*", metavar="Key=Value", help="settings, e.g. Eula=accept Port=5000")
@@ -40,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     authority_cli.add_parser(commands)
     dev.add_parser(commands)
     return parser
+
+
+def _settings_help() -> str:
+    registry.import_settings()
+    return settings_help()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,12 +57,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "authority":
         return authority_cli.run(args)
     if args.command == "dev":
-        return dev.run(args)
+        return _dev(args)
     return 2
+
+
+def _dev(args: argparse.Namespace) -> int:
+    settings = dev.bootstrap(args.state, list(registry.BUNDLED))
+    if args.dev_command == "serve":
+        print(f"airgap dev: serving with the development licence authority in {args.state.resolve()} "
+              "(disconnected mode; usage records in its output/ folder).", flush=True)
+        # Loopback unless told otherwise (Host=0.0.0.0 after it wins): a development server has
+        # no inbound key, and a licence for every service.
+        return main(["serve", *settings, "Host=127.0.0.1", *args.settings])
+    if args.print_settings:
+        print(" ".join(shlex.quote(s) for s in settings))
+        return 0
+    print(f"Development authority and licence ready in {args.state.resolve()}. Serve with:")
+    print("  airgap serve " + " ".join(shlex.quote(s) for s in settings))
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
     tokens = list(args.settings)
+    registry.import_settings()  # the services' own settings sections, so that their keys parse
     if args.workers is not None:
         tokens.append(f"Workers={args.workers}")
     try:

@@ -52,6 +52,9 @@ def compose(settings: Settings) -> FastAPI:
 
 def worker_app() -> FastAPI:
     """uvicorn factory for each worker process."""
+    from airgap.services import registry
+
+    registry.import_settings()
     settings = Settings.load(json.loads(os.environ[_SETTINGS_ENV]))
     configure_logging(settings)
     return compose(settings)

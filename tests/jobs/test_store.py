@@ -15,6 +15,7 @@ import orjson
 from airgap.platform.context import RequestContext
 from airgap.platform.errors import ServiceUnavailable
 from airgap.platform.jobs import (
+    JobKind,
     CANCELLED, CANCELLING, FAILED, MAX_ATTEMPTS, NOT_STARTED, PARTIAL, RUNNING, SUCCEEDED,
     JobClaim, JobRunner, JobStore, job_root,
 )
@@ -223,7 +224,7 @@ def test_runner_runs_pending_jobs_from_any_store_on_the_folder(tmp_path: Path) -
             usage = RequestContext(f"{claim.job_id}/tasks/{index}")
             await claim.complete_task(index, {"n": index}, usage)
 
-    runner.register("test", handler)
+    runner.register(JobKind("test", handler))
     run_runner(runner, lambda: all(submitter.get(i)["status"] == SUCCEEDED for i in ids))
     for job_id in ids:
         state = submitter.get(job_id)
@@ -240,7 +241,7 @@ def test_runner_waits_until_ready_and_fails_a_job_that_keeps_killing_runners(tmp
         claim.release()
     ready = {"value": False}
     runner = JobRunner(JobStore(tmp_path), poll_interval=0.02, ready=lambda: ready["value"])
-    runner.register("test", lambda claim: asyncio.sleep(0))
+    runner.register(JobKind("test", lambda claim: asyncio.sleep(0)))
     run_runner(runner, lambda: False, polls=10)  # not ready: nothing is claimed
     assert store.get(job_id)["status"] == RUNNING and store.get(job_id)["attempts"] == MAX_ATTEMPTS
     ready["value"] = True

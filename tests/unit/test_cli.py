@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from airgap.platform.settings import SETTINGS
+from airgap.platform.settings import all_specs
+from airgap.services.registry import import_settings
 
 
 def _airgap(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -57,7 +58,8 @@ def test_serve_help_lists_every_setting_with_its_default():
     result = _airgap("serve", "--help")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    for spec in SETTINGS:
+    import_settings()
+    for spec in all_specs():
         assert spec.key in out, spec.key
         line = next(line for line in out.splitlines() if line.strip().startswith(spec.key + " "))
         assert f"default {spec.default_text()}" in line

@@ -8,13 +8,12 @@ an authority (``authority/``), a ``dev`` resource, a licence in ``license/`` and
 from __future__ import annotations
 
 import argparse
-import shlex
+from collections.abc import Sequence
 from pathlib import Path
 
 from airgap.authority.store import Store
 from airgap.platform.licensing import token as lic
 from airgap.platform.licensing.token import LicenceError
-from airgap.services import registry
 
 
 def add_parser(commands) -> None:
@@ -30,14 +29,17 @@ def add_parser(commands) -> None:
     serve.add_argument("settings", nargs="*", metavar="Key=Value", help="more serve settings, e.g. Port=5000")
 
 
-def bootstrap(state: Path) -> list[str]:
-    """Create what is missing under ``state``; return the serve settings that use it."""
+def bootstrap(state: Path, services: Sequence[str]) -> list[str]:
+    """Create what is missing under ``state`` for ``services``; return the serve settings that use it.
+
+    The caller (the command line) names the services: the authority knows no service code.
+    """
     state = state.resolve()
     store = Store.init(state / "authority")
     license_dir, output_dir = state / "license", state / "output"
     license_dir.mkdir(parents=True, exist_ok=True)
     output_dir.mkdir(parents=True, exist_ok=True)
-    services = list(registry.BUNDLED)
+    services = list(services)
     keys = [store.signing_key.public_key()]
     reading = lic.read_folder(license_dir, keys)
     try:
@@ -50,19 +52,3 @@ def bootstrap(state: Path) -> list[str]:
         lic.write_licence(license_dir, lic.verify(store.issue_licence(resource, services), keys))
     return ["Eula=accept", f"Mounts:License={license_dir}", f"Mounts:Output={output_dir}",
             f"Licensing:TrustedKeys={store.public_key_path}"]
-
-
-def run(args: argparse.Namespace) -> int:
-    settings = bootstrap(args.state)
-    if args.dev_command == "serve":
-        from airgap import cli
-
-        print(f"airgap dev: serving with the development licence authority in {args.state.resolve()} "
-              "(disconnected mode; usage records in its output/ folder).", flush=True)
-        return cli.main(["serve", *settings, *args.settings])
-    if args.print_settings:
-        print(" ".join(shlex.quote(s) for s in settings))
-        return 0
-    print(f"Development authority and licence ready in {args.state.resolve()}. Serve with:")
-    print("  airgap serve " + " ".join(shlex.quote(s) for s in settings))
-    return 0

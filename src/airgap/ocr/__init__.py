@@ -6,8 +6,7 @@ into page sources; ``reading.read_pages`` reads them, taking a born-digital
 PDF's own text layer where there is one. Nothing here knows HTTP or Azure JSON.
 """
 
-
-ENGINES = ("tesseract", "ocrust")
+from airgap.ocr.settings import ENGINES
 
 
 def make_engine(name: str):

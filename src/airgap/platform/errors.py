@@ -23,6 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from airgap.platform.routing import PathTable
+
 
 class ApiError(Exception):
     status = 500
@@ -157,18 +159,16 @@ AZURE = AzureDialect()
 
 
 class DialectMap:
-    """Picks the dialect for a path: the longest registered prefix wins."""
+    """Picks the dialect for a path: the longest registered prefix wins, by whole path segment
+    (``platform/routing.py``)."""
 
     def __init__(self, default: Dialect = AZURE) -> None:
         self._default = default
-        self._prefixes: list[tuple[str, Dialect]] = []
+        self._table: PathTable[Dialect] = PathTable()
 
-    def register(self, prefix: str, dialect: Dialect) -> None:
-        self._prefixes.append((prefix, dialect))
-        self._prefixes.sort(key=lambda item: len(item[0]), reverse=True)
+    def register(self, prefix: str, dialect: Dialect, owner: str = "") -> None:
+        self._table.add(prefix, dialect, owner or prefix)
 
     def for_path(self, path: str) -> Dialect:
-        for prefix, dialect in self._prefixes:
-            if path.startswith(prefix):
-                return dialect
-        return self._default
+        found = self._table.lookup(path)
+        return self._default if found is None else found

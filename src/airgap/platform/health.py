@@ -37,7 +37,7 @@ async def home(request: Request) -> HTMLResponse:
     runtime = _runtime(request)
     rows = "".join(
         f"<li><b>{html.escape(s.title)}</b> ({html.escape(s.name)}): "
-        f"{'ready' if s.ready else 'loading'}; paths {html.escape(', '.join(s.path_prefixes))}</li>"
+        f"{'ready' if s.ready else 'loading'}; paths {html.escape(', '.join(s.routes))}</li>"
         for s in runtime.services
     )
     api_status, message = runtime.api_status()

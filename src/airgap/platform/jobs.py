@@ -41,6 +41,7 @@ import logging
 import os
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -358,6 +359,19 @@ class JobClaim:
 JobHandler = Callable[[JobClaim], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of job a service runs: the handler its jobs name, and how many run at once.
+
+    Each kind has its own queue, so a kind with long jobs (multi-page OCR) never holds
+    the slots of another (a language job).
+    """
+
+    name: str
+    handler: JobHandler
+    concurrency: int = 1
+
+
 class JobRunner:
     """Claims and runs pending jobs in one server process.
 
@@ -378,8 +392,8 @@ class JobRunner:
         self._wake: asyncio.Event | None = None
         self._active: set[asyncio.Task] = set()
 
-    def register(self, name: str, handler: JobHandler) -> None:
-        self.handlers[name] = handler
+    def register(self, kind: JobKind) -> None:
+        self.handlers[kind.name] = kind.handler
 
     def wake(self) -> None:
         if self._wake is not None:

@@ -5,25 +5,43 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from airgap.platform.errors import DialectMap
 from airgap.platform.executor import InferencePool
+from airgap.platform.routing import PathTable
 from airgap.platform.settings import Settings
 
 if TYPE_CHECKING:
     from airgap.platform.jobs import JobRunner
-    from airgap.services.base import Service
+
+
+class Hosted(Protocol):
+    """What the platform needs of a service (``services/base.py`` is the full contract)."""
+
+    name: str
+    routes: tuple[str, ...]
+
+    @property
+    def ready(self) -> bool: ...
+
+    def load(self) -> None: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass
 class Runtime:
     settings: Settings
     pool: InferencePool
-    services: list[Service] = field(default_factory=list)
+    services: list[Hosted] = field(default_factory=list)
+    # Which service owns a path (by whole segment, longest prefix wins; platform/routing.py).
+    owners: PathTable[Hosted] = field(default_factory=PathTable)
     dialects: DialectMap = field(default_factory=DialectMap)
+    # Engines several services share (airgap/engines), one instance per process, by key.
+    shared_engines: dict[str, Any] = field(default_factory=dict)
     load_error: str | None = None
-    # Long-running jobs (platform/jobs.py); services register their job handlers on it.
+    # Long-running jobs (platform/jobs.py); services declare their job kinds.
     jobs: JobRunner | None = None
     loaded: asyncio.Event | None = None  # set once loading has finished, well or badly
     # Azure's /status vocabulary (Valid, Invalid, CouldNotConnect, ...) and a sentence;
@@ -34,11 +52,8 @@ class Runtime:
     # Coroutines run for the life of the process (usage reports, quota refresh), cancelled at exit.
     background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
-    def service_for_path(self, path: str) -> Service | None:
-        for service in self.services:
-            if service.owns(path):
-                return service
-        return None
+    def service_for_path(self, path: str) -> Hosted | None:
+        return self.owners.lookup(path)
 
     @property
     def ready(self) -> bool:

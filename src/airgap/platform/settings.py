@@ -21,7 +21,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 log = logging.getLogger("airgap.settings")
 
@@ -119,16 +119,6 @@ def _parse_hosts(raw: str) -> tuple[str, ...]:
     return tuple(hosts)
 
 
-_OCR_ENGINES = ("tesseract", "ocrust")
-
-
-def _parse_ocr_engine(raw: str) -> str:
-    value = raw.strip().lower()
-    if value not in _OCR_ENGINES:
-        raise ValueError(f"expected one of {', '.join(_OCR_ENGINES)}, got {raw!r}")
-    return value
-
-
 @dataclass(frozen=True)
 class SettingSpec:
     """One setting: its Azure-style key, the attribute it fills, how to parse it."""
@@ -193,9 +183,6 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 unset_text="(off)"),
     SettingSpec("Http:UrlSourceTimeoutSeconds", "url_source_timeout", _parse_positive_int, 10,
                 "Seconds allowed for downloading one url/urlSource file, redirects included."),
-    SettingSpec("Ocr:Engine", "ocr_engine", _parse_ocr_engine, "tesseract",
-                "OCR engine for Vision Read and Document Intelligence: tesseract (fast, 64 MB, reads turned "
-                "pages) or ocrust (PP-OCRv6 ONNX: more accurate on noisy upright scans, slower, ~800 MB)."),
     SettingSpec("Logging:Console:LogLevel:Default", "log_level", _parse_log_level, "information",
                 "Console log level: Trace, Debug, Information, Warning, Error, Critical, None."),
     SettingSpec("Licensing:TrustedKeys", "trusted_keys", _parse_values, (),
@@ -235,6 +222,49 @@ def _register(specs: Iterable[SettingSpec]) -> None:
 
 _register(SETTINGS)
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Section(Generic[T]):
+    """Settings that one part of airgap owns (a service, a shared engine such as OCR).
+
+    Declared next to the code that reads them, e.g. ``airgap/ocr/settings.py``; creating
+    one registers its keys, so the module must be imported before ``Settings.load``
+    (``services.registry.import_settings()`` does it for every bundled service). The
+    values are parsed with the platform's, with the same rules, and read back typed with
+    ``settings.section(SECTION)``.
+    """
+
+    specs: tuple[SettingSpec, ...]
+    build: Callable[..., T]
+
+    def __post_init__(self) -> None:
+        for spec in self.specs:
+            known = _BY_KEY.get(spec.normalized)
+            if known is not None and known is not spec:
+                raise ValueError(f"setting {spec.key} is declared twice")
+        _register(self.specs)
+        for spec in self.specs:
+            _OWNED_SECTIONS.add(spec.normalized.split(":", 1)[0])
+        if self not in _SECTIONS:
+            _SECTIONS.append(self)
+
+    def parse(self, values: Mapping[str, Any]) -> T:
+        return self.build(**{spec.attr: values.get(spec.normalized, spec.default) for spec in self.specs})
+
+
+_SECTIONS: list[Section[Any]] = []
+
+
+def all_specs() -> tuple[SettingSpec, ...]:
+    """The platform's settings and those of every section registered so far."""
+    return SETTINGS + tuple(spec for section in _SECTIONS for spec in section.specs)
+
+
+def _is_platform(spec: SettingSpec) -> bool:
+    return spec in SETTINGS
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -256,7 +286,6 @@ class Settings:
     max_file_bytes: int = 52_428_800
     url_source_hosts: tuple[str, ...] = ()
     url_source_timeout: int = 10
-    ocr_engine: str = "tesseract"
     log_level: str = "information"
     trusted_keys: tuple[str, ...] = ()
     clock_skew: int = 60
@@ -265,6 +294,8 @@ class Settings:
     subscription_keys: tuple[str, ...] = ()
     # Keys given on the command line or in the environment that match no setting.
     unknown: tuple[str, ...] = field(default=(), compare=False)
+    # Values of section settings (``Section``), by normalized key, as parsed.
+    extra: tuple[tuple[str, Any], ...] = ()
 
     @property
     def eula_accepted(self) -> bool:
@@ -299,16 +330,25 @@ class Settings:
             else:
                 unknown.append(name)
         values: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
         for key, (written, value) in raw.items():
             spec = _BY_KEY[key]
             try:
-                values[spec.attr] = spec.parse(value)
+                parsed = spec.parse(value)
             except ValueError as exc:
                 given = "" if written == spec.key else f" (given as {written})"
                 raise SettingsError(f"Setting {spec.key}{given}: {exc}.") from None
+            if _is_platform(spec):
+                values[spec.attr] = parsed
+            else:
+                extra[key] = parsed
         for name in unknown:
             log.warning("Ignoring unknown setting %r; `airgap serve --help` lists the settings.", name)
-        return cls(**values, unknown=tuple(unknown))
+        return cls(**values, unknown=tuple(unknown), extra=tuple(sorted(extra.items())))
+
+    def section(self, section: Section[T]) -> T:
+        """The typed settings of one section (defaults for keys not given)."""
+        return section.parse(dict(self.extra))
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, str]) -> Settings:
@@ -318,8 +358,9 @@ class Settings:
     def to_tokens(self) -> list[str]:
         """The settings as ``Key=Value`` tokens, so that worker processes re-parse the same values."""
         tokens = []
-        for spec in SETTINGS:
-            value = getattr(self, spec.attr)
+        extra = dict(self.extra)
+        for spec in all_specs():
+            value = getattr(self, spec.attr) if _is_platform(spec) else extra.get(spec.normalized)
             if value is None:
                 continue
             if isinstance(value, tuple):
@@ -333,8 +374,9 @@ class Settings:
     def describe(self) -> dict[str, str]:
         """Effective settings for logs and the home page, secrets masked."""
         out = {}
-        for spec in SETTINGS:
-            value = getattr(self, spec.attr)
+        extra = dict(self.extra)
+        for spec in all_specs():
+            value = getattr(self, spec.attr) if _is_platform(spec) else extra.get(spec.normalized)
             if value is None or value == ():
                 continue
             if spec.secret:
@@ -347,9 +389,10 @@ class Settings:
 
 def settings_help() -> str:
     """The settings table for ``airgap serve --help``."""
-    width = max(len(s.key) for s in SETTINGS)
+    specs = all_specs()
+    width = max(len(s.key) for s in specs)
     lines = ["settings (Key=Value on the command line, or environment variables; ':' and '__' are equivalent):"]
-    for spec in SETTINGS:
+    for spec in specs:
         lines.append(f"  {spec.key:<{width}}  default {spec.default_text()}")
         lines.append(f"  {'':<{width}}  {spec.help}")
     return "\n".join(lines)

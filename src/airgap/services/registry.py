@@ -13,8 +13,19 @@ BUNDLED: dict[str, str] = {
 }
 
 
+# Modules that declare the settings sections of the bundled services. They are light (no
+# model, no service code), so the command line can know every key before it parses any.
+SETTINGS_MODULES: tuple[str, ...] = ("airgap.ocr.settings",)
+
+
 class UnknownService(ValueError):
     pass
+
+
+def import_settings() -> None:
+    """Register every bundled service's settings sections (``platform.settings.Section``)."""
+    for module_name in SETTINGS_MODULES:
+        importlib.import_module(module_name)
 
 
 def resolve(names: tuple[str, ...]) -> list[type[Service]]:

@@ -7,7 +7,9 @@ from collections.abc import Sequence
 
 from fastapi import APIRouter
 
-from airgap.ocr import make_engine
+from airgap.engines.ocr import ocr_engine
+from airgap.ocr.settings import OCR_SETTINGS
+from airgap.platform.jobs import JobKind
 from airgap.platform.runtime import Runtime
 from airgap.services.base import Engine, Meter, Service
 from airgap.services.document import api_analyze, jobs
@@ -19,18 +21,20 @@ class DocumentService(Service):
     name = "document"
     api_type = "formrecognizer"
     title = "Document Intelligence (prebuilt-read, prebuilt-layout, prebuilt-document)"
-    path_prefixes = ("/formrecognizer/", "/documentintelligence/")
+    routes = ("/formrecognizer", "/documentintelligence")
+    settings = (OCR_SETTINGS,)
     dialect = DIALECT
     meters = tuple(Meter(m.meter, "page", f"{m.model_id}: one per page analyzed.") for m in MODELS.values())
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)
-        self.ocr = make_engine(runtime.settings.ocr_engine)
-        if runtime.jobs is not None:
-            runtime.jobs.register(jobs.HANDLER, jobs.AnalyzeJobHandler(self))
+        self.ocr = ocr_engine(runtime.shared_engines, runtime.settings.section(OCR_SETTINGS))  # one per process, shared with Vision
 
     def routers(self) -> Sequence[APIRouter]:
         return [api_analyze.build_router(self)]
+
+    def job_kinds(self) -> Sequence[JobKind]:
+        return [JobKind(jobs.HANDLER, jobs.AnalyzeJobHandler(self), concurrency=1)]
 
     def engines(self) -> Sequence[Engine]:
         return [self.ocr]

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from fastapi import APIRouter
 
 from airgap.platform.errors import AzureDialect
+from airgap.platform.jobs import JobKind
 from airgap.platform.runtime import Runtime
 from airgap.services.base import Engine, Meter, Service
 from airgap.services.language import api_jobs, api_language, api_textanalytics
-from airgap.services.language.engines.detection import FastTextLanguageDetector
+from airgap.engines.langid import language_identifier
 from airgap.services.language.engines.entities import SpacyEntityEngine
 from airgap.services.language.engines.keyphrases import YakeKeyPhraseExtractor
 from airgap.services.language.engines.pii import PresidioPiiEngine
@@ -32,7 +33,9 @@ class LanguageService(Service):
     name = "language"
     api_type = "textanalytics"
     title = "Language (Text Analytics v3.0/v3.1, Language 2022-05-01/2023-04-01)"
-    path_prefixes = (api_textanalytics.PREFIX, api_language.PREFIX)
+    routes = (api_textanalytics.PREFIX, api_language.PREFIX)
+    # v3.0's contract spells error codes in lowerCamel (invalidRequest); later versions PascalCase.
+    dialects = {f"{api_textanalytics.PREFIX}/v3.0": AzureDialect(lower_camel=True)}
     meters = (
         Meter(LanguageDetection.meter, "text record",
               "Language detection: one per started 1,000 text elements of each valid document."),
@@ -50,7 +53,7 @@ class LanguageService(Service):
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)
-        self.detector = FastTextLanguageDetector()
+        self.detector = language_identifier(runtime.shared_engines)  # shared: the Translator detects with it too
         self.features: dict[str, Feature] = {f.kind: f for f in (LanguageDetection(self.detector),)}
         self.sentiment = VaderSentimentAnalyzer()
         self.keyphrases = YakeKeyPhraseExtractor()
@@ -65,13 +68,12 @@ class LanguageService(Service):
         self.summarizer = TextRankSummarizer()
         self.job_only_features: dict[str, Feature] = {
             f.kind: f for f in (ExtractiveSummarization(self.summarizer), AbstractiveSummarization())}
-        if runtime.jobs is not None:
-            runtime.jobs.register(JOB_HANDLER, LanguageJobHandler(self))
-        # v3.0's contract spells error codes in lowerCamel (invalidRequest); later versions PascalCase.
-        runtime.dialects.register(f"{api_textanalytics.PREFIX}/v3.0/", AzureDialect(lower_camel=True))
 
     def routers(self) -> Sequence[APIRouter]:
         return [api_textanalytics.build_router(self), api_language.build_router(self), api_jobs.build_router(self)]
+
+    def job_kinds(self) -> Sequence[JobKind]:
+        return [JobKind(JOB_HANDLER, LanguageJobHandler(self), concurrency=2)]
 
     def job_feature(self, kind: str) -> Feature | None:
         """The feature behind a job task kind (sync features and job-only ones)."""

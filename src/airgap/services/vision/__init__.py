@@ -6,7 +6,9 @@ from collections.abc import Sequence
 
 from fastapi import APIRouter
 
-from airgap.ocr import make_engine
+from airgap.engines.ocr import ocr_engine
+from airgap.ocr.settings import OCR_SETTINGS
+from airgap.platform.jobs import JobKind
 from airgap.platform.runtime import Runtime
 from airgap.services.base import Engine, Meter, Service
 from airgap.services.vision import api_imageanalysis, api_read, read_jobs
@@ -17,20 +19,22 @@ class VisionService(Service):
     name = "vision"
     api_type = "computervision"
     title = "Vision (Read 3.2, Image Analysis 4.0 read)"
-    path_prefixes = (api_read.PREFIX, api_imageanalysis.PREFIX)
+    routes = (api_read.PREFIX, api_imageanalysis.PREFIX)
+    dialects = {f"{api_imageanalysis.PREFIX}imageanalysis": api_imageanalysis.DIALECT}
+    settings = (OCR_SETTINGS,)
     meters = (
         Meter(READ_PAGES, "page", "Read / Image Analysis read: one per page (image, TIFF frame or PDF page) read."),
     )
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)
-        self.ocr = make_engine(runtime.settings.ocr_engine)
-        runtime.dialects.register(f"{api_imageanalysis.PREFIX}imageanalysis", api_imageanalysis.DIALECT)
-        if runtime.jobs is not None:
-            runtime.jobs.register(read_jobs.HANDLER, read_jobs.ReadJobHandler(self))
+        self.ocr = ocr_engine(runtime.shared_engines, runtime.settings.section(OCR_SETTINGS))  # one per process, shared with Document Intelligence
 
     def routers(self) -> Sequence[APIRouter]:
         return [api_read.build_router(self), api_imageanalysis.build_router(self)]
+
+    def job_kinds(self) -> Sequence[JobKind]:
+        return [JobKind(read_jobs.HANDLER, read_jobs.ReadJobHandler(self), concurrency=1)]
 
     def engines(self) -> Sequence[Engine]:
         return [self.ocr]

@@ -21,6 +21,7 @@ from airgap.platform.errors import BadRequest, NotFound
 from airgap.platform.responses import JSONResponse
 from airgap.platform.uploads import read_input
 from airgap.services.vision import read_jobs
+from airgap.services.vision.read_results import MODEL_VERSION, analyze_result
 from airgap.services.vision.meters import READ_PAGES
 
 if TYPE_CHECKING:
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
 PREFIX = "/vision/"
 BASE = "/vision/v3.2/read"
-MODEL_VERSION = "2022-04-30"  # the Read model version the SDKs know; the engine's own is in /status
 READING_ORDERS = ("basic", "natural")
 
 
@@ -106,51 +106,6 @@ def _options(request: Request, service: VisionService) -> tuple[str | None, str 
         raise BadRequest(f"Model version '{version}' is not available; use latest or {MODEL_VERSION}.",
                          code="InvalidModel")
     return language, query.get("pages")
-
-
-def analyze_result(pages: list[Page], language: str | None) -> dict[str, Any]:
-    return {
-        "version": "3.2.0",
-        "modelVersion": MODEL_VERSION,
-        "readResults": [_read_result(page, language) for page in pages],
-    }
-
-
-def _read_result(page: Page, language: str | None) -> dict[str, Any]:
-    result: dict[str, Any] = {
-        "page": page.number,
-        "angle": _angle(page.angle),
-        "width": page.width,
-        "height": page.height,
-        "unit": page.unit,
-        "lines": [
-            _line(line)
-            for line in page.lines
-        ],
-    }
-    if language:
-        result["language"] = language
-    return result
-
-
-def _line(line: Line) -> dict[str, Any]:
-    wire: dict[str, Any] = {
-        "boundingBox": _flat(line.polygon),
-        "text": line.text,
-        "words": [{"boundingBox": _flat(w.polygon), "text": w.text, "confidence": w.confidence} for w in line.words],
-    }
-    if line.handwritten is not None:  # only engines that can tell say so
-        wire["appearance"] = {"style": {"name": "handwriting" if line.handwritten else "other", "confidence": 1.0}}
-    return wire
-
-
-def _flat(polygon) -> list[float]:
-    return [v for point in polygon for v in point]
-
-
-def _angle(angle: float) -> float:
-    # Read 3.2 reports angles in [-180, 180).
-    return -180.0 if angle >= 180 else angle
 
 
 def _now() -> str:

@@ -15,6 +15,7 @@ from airgap.platform import job_files
 from airgap.platform.context import RequestContext
 from airgap.platform.jobs import JobClaim
 from airgap.services.vision.meters import READ_PAGES
+from airgap.services.vision.read_results import analyze_result
 
 if TYPE_CHECKING:
     from airgap.services.vision import VisionService
@@ -33,8 +34,6 @@ class ReadJobHandler:
         self.service = service
 
     async def __call__(self, claim: JobClaim) -> None:
-        from airgap.services.vision.api_read import analyze_result
-
         job = claim.input
         data = await job_files.load_for(claim, job["blob"])
         if data is None:

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, IpRecognizer, UrlRecognizer
 from spacy.matcher import PhraseMatcher
 
-from airgap.services.language.engines import patterns
+from airgap.engines import entity_patterns as patterns
 from airgap.services.language.engines.spacy_pipelines import get_pipeline
-from airgap.services.language.engines.spans import (
+from airgap.engines.entity_spans import (
     PATTERN,
     STATISTICAL,
     VALIDATED,

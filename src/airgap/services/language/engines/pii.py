@@ -41,10 +41,10 @@ from presidio_analyzer.predefined_recognizers import (
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
 
-from airgap.services.language.engines import patterns  # switches tldextract offline before Presidio loads
+from airgap.engines import entity_patterns as patterns  # switches tldextract offline before Presidio loads
 from airgap.services.language.engines.entities import FR_PHONE_REGIONS, french_trim
 from airgap.services.language.engines.spacy_pipelines import get_pipeline
-from airgap.services.language.engines.spans import (
+from airgap.engines.entity_spans import (
     PATTERN,
     STATISTICAL,
     VALIDATED,

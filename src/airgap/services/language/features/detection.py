@@ -8,7 +8,7 @@ from typing import Any
 from babel import Locale
 
 from airgap.services.language.documents import DocumentProblem, InputDocument
-from airgap.services.language.engines.detection import Detection
+from airgap.engines.langid import Detection
 from airgap.services.language.features.base import Feature, Parameters
 from airgap.services.language.language_names import azure_language
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from airgap.platform.string_index import StringIndex
 from airgap.services.language.documents import DocumentProblem, InputDocument
-from airgap.services.language.engines.spans import EntitySpan
+from airgap.engines.entity_spans import EntitySpan
 from airgap.services.language.features.base import V3_0, Feature, Parameters
 from airgap.services.language.language_support import by_language, unsupported_language
 

@@ -14,7 +14,7 @@ from typing import Any
 from airgap.platform.errors import BadRequest
 from airgap.services.language.documents import DocumentProblem, InputDocument
 from airgap.services.language.engines.pii import FILTER_NAMES
-from airgap.services.language.engines.spans import EntitySpan
+from airgap.engines.entity_spans import EntitySpan
 from airgap.services.language.features.entities import entities_to_wire, index_type
 from airgap.services.language.features.base import V3_0, V3_1, Feature, Parameters
 from airgap.services.language.language_support import by_language, unsupported_language

