@@ -57,6 +57,64 @@ _LABELS: dict[str, tuple[str, str | None]] = {
     "QUANTITY": ("Quantity", "Dimension"),
 }
 
+# Places the small model sometimes calls people ("Zürich" as Person): the cities of the time
+# zone database and the names of countries and territories, in the spellings of a few
+# languages (babel's CLDR data, already installed for language names). Names that are as
+# often a person's (Jordan, Georgia, Victoria, ...) are left to the model.
+_GIVEN_NAMES = frozenset({
+    "Jordan", "Chad", "Georgia", "Victoria", "Florence", "Austin", "Regina", "Santiago", "Adelaide",
+    "Isabel", "Madison", "Charlotte", "Phoenix", "Lincoln", "Nelson", "Chelsea", "Sydney", "Dallas",
+    "Denver", "Houston", "Paris", "Kingston", "Eucla", "Monaco", "Jamaica", "India", "Israel",
+    "Lima", "Sofia", "Aden", "Kiev", "Hobart", "Darwin", "Perth", "Maria", "Marie", "Vincent",
+    "Lucia", "Helena", "Juba", "Tripoli", "Troll", "Casey", "Davis", "Mawson", "Macquarie",
+})
+_PLACE_LOCALES = ("en", "de", "fr", "es", "it", "pt", "nl")
+# "Hotel Zürich", "Zürich Airport": a facility named after the place, not a person.
+_FACILITY_WORDS = frozenset({"hotel", "airport", "station", "lake", "harbour", "harbor", "port", "bridge",
+                             "cathedral", "castle", "museum", "stadium", "park"})
+# A number inside an identifier (the "859" of "859-98-0987", a part or phone number) is
+# not a quantity.
+_CODE_RUN = re.compile(r"[\w./-]*")
+_CODE_SHAPE = re.compile(r"\d+-\d+-\d+|\d{3,}-\d{4,}")
+
+
+def _places() -> frozenset[str]:
+    from babel import Locale
+    from babel.core import get_global
+
+    names = {zone.rsplit("/", 1)[-1].replace("_", " ") for zone in get_global("zone_territories") if "/" in zone}
+    for code in _PLACE_LOCALES:
+        locale = Locale.parse(code)
+        names.update(data["city"] for data in locale.time_zones.values() if data.get("city"))
+        names.update(name for key, name in locale.territories.items() if key.isalpha())
+    return frozenset(names - _GIVEN_NAMES)
+
+
+def _relabel_place(text: str, span: EntitySpan, places: frozenset[str]) -> EntitySpan:
+    """A "person" that is a place (or a facility named after one) is a location."""
+    if span.category != "Person":
+        return span
+    covered = text[span.start:span.end]
+    if covered in places:
+        return EntitySpan(span.start, span.end, "Location", "GPE", _NER_CONFIDENCE["Location"], span.priority)
+    words = covered.split()
+    if len(words) == 2 and {words[0].lower(), words[1].lower()} & _FACILITY_WORDS and (
+            words[0] in places or words[1] in places):
+        return EntitySpan(span.start, span.end, "Location", "Structural", _NER_CONFIDENCE["Location"], span.priority)
+    return span
+
+
+def _inside_code(text: str, span: EntitySpan) -> bool:
+    """A Quantity that is (part of) an identifier such as "859-98-0987" or "555-0100"."""
+    if span.category != "Quantity" or span.subcategory != "Number":
+        return False
+    start = span.start
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-./"):
+        start -= 1
+    run = _CODE_RUN.match(text, start).group().rstrip("./-")
+    return bool(_CODE_SHAPE.search(run))
+
+
 # fr_core_news_sm (WikiNER labels) -> (category, subcategory). LOC mixes cities, countries and
 # natural places, so no subcategory is claimed; MISC (nationalities, events, works) is left out.
 _FR_LABELS: dict[str, tuple[str, str | None]] = {
@@ -146,6 +204,7 @@ class SpacyEntityEngine:
         self._roles: PhraseMatcher | None = None
         self._recognizers = []
         self._fr_recognizers = []
+        self._places: frozenset[str] = frozenset()
 
     def load(self) -> None:
         nlp = get_pipeline("en")
@@ -159,6 +218,7 @@ class SpacyEntityEngine:
         # The street-address and age patterns are English; these work on any text.
         self._fr_recognizers = [EmailRecognizer(), UrlRecognizer(), IpRecognizer(),
                                 patterns.QuickPhoneRecognizer(supported_regions=FR_PHONE_REGIONS)]
+        self._places = _places()
         self._nlp = nlp
         self.recognize(["Warm up: Ada Lovelace e-mailed ada@example.com on Monday."])
 
@@ -222,7 +282,10 @@ class SpacyEntityEngine:
                 start -= 1  # "$45": the small model often leaves the symbol out
                 label = "MONEY"
             category, sub = _subcategory(label, text[start:end])
-            spans.append(EntitySpan(start, end, category, sub, _NER_CONFIDENCE.get(category, 0.6), STATISTICAL))
+            span = EntitySpan(start, end, category, sub, _NER_CONFIDENCE.get(category, 0.6), STATISTICAL)
+            if _inside_code(text, span):
+                continue
+            spans.append(_relabel_place(text, span, self._places))
         spans = _merge_date_and_time(text, spans)
         for _, start, end in self._roles(doc):
             span = doc[start:end]

@@ -33,6 +33,16 @@ _VALENCE_SLOPE = 1.2
 # How far back a negation word (not, never, ...) still negates an opinion word.
 _NEGATION_WINDOW = 3
 _NOUNS = ("NOUN", "PROPN")
+# Review words VADER's lexicon (built from social media) does not have. Valences are on its
+# -4..4 scale, each set next to a word it does have of the same strength ("noisy" -0.7,
+# "rude" -2.0, "dirty" -1.9, "helpful" 1.8, "comfortable" 2.3). Without them "the service
+# was slow" is neutral and mines no opinion.
+_REVIEW_LEXICON = {
+    "slow": -1.3, "overpriced": -1.8, "bland": -1.2, "stale": -1.4, "cramped": -1.2, "soggy": -1.4,
+    "greasy": -1.1, "filthy": -2.4, "unhelpful": -1.8, "smelly": -1.6, "outdated": -1.0,
+    "laggy": -1.5, "buggy": -1.6, "tasty": 2.0, "attentive": 1.7, "spacious": 1.6, "prompt": 1.2,
+    "speedy": 1.3,
+}
 _OPINION_POS = ("ADJ", "VERB")
 
 
@@ -150,6 +160,7 @@ class VaderSentimentAnalyzer:
         from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer
 
         vader = SentimentIntensityAnalyzer()
+        vader.lexicon.update(_REVIEW_LEXICON)
         nlp = spacy_pipelines.get_pipeline("en")
         vader.polarity_scores("warm up")
         list(nlp.pipe(["Warm up the parser."], disable=["ner"]))
@@ -185,17 +196,30 @@ class VaderSentimentAnalyzer:
     # -- opinion mining ------------------------------------------------------------------
 
     def _opinions(self, span, clusters: _Clusters) -> tuple[tuple[Target, ...], tuple[Assessment, ...]]:
+        masked = _mask_emoji(span.text)
+        if masked == span.text:
+            return self._opinions_in(span, clusters, 0, span.doc.text)
+        # An emoji inside a sentence ("the food was great 😀 but the service was slow") is
+        # parsed as a noun or a verb and breaks the tree around it. The sentence is parsed
+        # again with each emoji written as spaces of the same length, so the
+        # offsets, and every other character, are unchanged.
+        sub = self._nlp(masked, disable=["ner"])
+        return self._opinions_in(sub[:], clusters, span.start_char, span.doc.text)
+
+    def _opinions_in(self, span, clusters: _Clusters, offset: int,
+                     text: str) -> tuple[tuple[Target, ...], tuple[Assessment, ...]]:
+        """Opinions in ``span``, whose characters are at ``offset`` in the document ``text``."""
         links: dict[int, list[int]] = {}       # target head token index -> assessment token indices
         valences: dict[int, float] = {}
         for token in span:
             valence = self._valence(token)
-            if valence is None or not clusters.aligned(token.idx, token.idx + len(token.text)):
+            if valence is None or not clusters.aligned(offset + token.idx, offset + token.idx + len(token.text)):
                 continue
             # The tagger calls emoji nouns now and then: a target needs a letter. A span that
             # cuts a grapheme cluster (a combining mark split off by the tokenizer) has no
             # offset in text elements, so it is left out.
             heads = [t for t in self._described(token) if t.pos_ in _NOUNS and any(c.isalpha() for c in t.text)
-                     and clusters.aligned(*_target_span(t))]
+                     and clusters.aligned(*_target_span(t, offset))]
             if not heads:
                 continue
             valences[token.i] = valence
@@ -206,18 +230,18 @@ class VaderSentimentAnalyzer:
 
         doc = span.doc
         order = sorted(valences)
-        assessments = tuple(self._assessment(doc[i], valences[i]) for i in order)
+        assessments = tuple(self._assessment(doc[i], valences[i], offset) for i in order)
         position = {i: n for n, i in enumerate(order)}
         targets = []
         for head_i in sorted(links):
             head = doc[head_i]
             linked = tuple(position[i] for i in links[head_i])
-            start, end = _target_span(head)
+            start, end = _target_span(head, offset)
             positives = [assessments[a].positive for a in linked]
             kinds = {assessments[a].sentiment for a in linked}
             sentiment = kinds.pop() if len(kinds) == 1 else "mixed"
             positive = round(sum(positives) / len(positives), 2)
-            targets.append(Target(start, end, doc.text[start:end], sentiment, positive,
+            targets.append(Target(start, end, text[start:end], sentiment, positive,
                                   round(1.0 - positive, 2), linked))
         return tuple(targets), assessments
 
@@ -247,12 +271,12 @@ class VaderSentimentAnalyzer:
             expanded.extend(c for c in noun.conjuncts if c.pos_ in _NOUNS)
         return expanded
 
-    def _assessment(self, token, valence: float) -> Assessment:
+    def _assessment(self, token, valence: float, offset: int = 0) -> Assessment:
         negated = self._negated(token)
         effective = -valence if negated else valence
         positive = round(1.0 / (1.0 + math.exp(-_VALENCE_SLOPE * effective)), 2)
         return Assessment(
-            token.idx, token.idx + len(token.text),
+            offset + token.idx, offset + token.idx + len(token.text),
             # Azure reports assessments in lower case ("great" for "Great").
             token.lower_,
             "positive" if effective > 0 else "negative",
@@ -266,6 +290,14 @@ class VaderSentimentAnalyzer:
         sent_start = token.sent.start
         window = token.doc[max(sent_start, token.i - _NEGATION_WINDOW):token.i]
         return any(t.lower_ in self._negations for t in window)
+
+
+_EMOJI = regex.compile(r"(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\uFE0F|\u200D|\p{Regional_Indicator})+")
+
+
+def _mask_emoji(text: str) -> str:
+    """Each run of emoji code points as spaces, one for each code point."""
+    return _EMOJI.sub(lambda m: " " * len(m.group()), text)
 
 
 def _sentences(doc) -> list:
@@ -289,7 +321,7 @@ def _sentences(doc) -> list:
     return merged
 
 
-def _target_span(noun) -> tuple[int, int]:
+def _target_span(noun, offset: int = 0) -> tuple[int, int]:
     """The noun with its compound modifiers: "wifi connection", not "connection"."""
     compounds = [c for c in noun.lefts if c.dep_ == "compound"]
     first = min([noun, *compounds], key=lambda t: t.i)
@@ -297,7 +329,7 @@ def _target_span(noun) -> tuple[int, int]:
     tokens = noun.doc[first.i:noun.i + 1]
     if any(t.dep_ != "compound" for t in tokens[:-1]):
         first = noun
-    return first.idx, noun.idx + len(noun.text)
+    return offset + first.idx, offset + noun.idx + len(noun.text)
 
 
 class _Clusters:
