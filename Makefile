@@ -21,12 +21,33 @@ $(VENV)/.installed: requirements.lock pyproject.toml deploy/debian-packages.txt 
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock deploy/debian-packages-test.txt
+	sh deploy/debian-packages.sh deploy/debian-packages-test.txt || echo "make: the tests that need them are skipped"
 	$(BIN)/pip install --quiet -r requirements-test.lock
 	touch $@
 
+# An old SDK the tests drive against its old API version (it cannot share .venv with the current
+# release of the same package): azure-ai-formrecognizer 3.1.x speaks Form Recognizer v2.1
+# (tests/document/test_formrecognizer_v21_sdk.py runs tests/document/fr31_client.py with it).
+FR31 := .venv-fr31
+FR31_REQUIREMENT := azure-ai-formrecognizer==3.1.2
+
+$(FR31)/.installed: requirements-fr31.lock | $(BIN)/python
+	rm -rf $(FR31) && $(BIN)/python -m venv $(FR31)
+	$(FR31)/bin/pip install --quiet -r requirements-fr31.lock
+	touch $@
+
+# The same for the Translator: azure-ai-translation-text 1.0.x speaks Text Translation 3.0, 2.x (in
+# .venv) 2026-06-06 (tests/translator/test_sdk_v1.py runs tests/translator/v1_client.py with it).
+TRANSLATION1 := .venv-translation1
+
+$(TRANSLATION1)/.installed: requirements-translation1.lock | $(BIN)/python
+	rm -rf $(TRANSLATION1) && $(BIN)/python -m venv $(TRANSLATION1)
+	$(TRANSLATION1)/bin/pip install --quiet -r requirements-translation1.lock
+	touch $@
+
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test $(FR31)/.installed $(TRANSLATION1)/.installed
 
 # A development licence authority and a licence for every bundled service live in $(STATE)/
 # (created on first run, reused after): the server runs in disconnected mode, as in production.
@@ -53,6 +74,9 @@ lock:
 	/tmp/airgap-lock/bin/pip freeze --exclude airgap > requirements.lock
 	/tmp/airgap-lock/bin/pip install --quiet ".[test]"
 	/tmp/airgap-lock/bin/pip freeze --exclude airgap | grep -vxFf requirements.lock > requirements-test.lock || true
+	rm -rf /tmp/airgap-lock-fr31 && $(PYTHON) -m venv /tmp/airgap-lock-fr31
+	/tmp/airgap-lock-fr31/bin/pip install --quiet "$(FR31_REQUIREMENT)"
+	/tmp/airgap-lock-fr31/bin/pip freeze > requirements-fr31.lock
 
 clean:
-	rm -rf $(VENV) $(STATE)
+	rm -rf $(VENV) $(FR31) $(STATE)

@@ -1,8 +1,8 @@
 #!/bin/sh
-# Installs the Debian packages listed in debian-packages.txt that are missing.
-# Needs root and apt; otherwise it names what to install and fails.
+# Installs the Debian packages listed in debian-packages.txt (or the list given as $1) that are
+# missing. Needs root and apt; otherwise it names what to install and fails.
 set -eu
-list="$(dirname "$0")/debian-packages.txt"
+list="${1:-$(dirname "$0")/debian-packages.txt}"
 missing=""
 for pkg in $(grep -v '^#' "$list"); do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"

@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from airgap import __version__
-from airgap.platform import health, records_routes
+from airgap.platform import health, lenient, processes, records_routes, swagger
 from airgap.platform.errors import ApiError, BadRequest, MethodNotAllowed, NotFound
 from airgap.platform.executor import InferencePool
 from airgap.platform.gateway import Gate, GatewayMiddleware
@@ -40,12 +40,20 @@ def create_app(
     runtime = runtime or Runtime(settings=settings, pool=InferencePool(settings.threads))
     if runtime.jobs is None:
         runtime.jobs = JobRunner(JobStore(job_root(settings.output_dir, settings.shared_dir)),
-                                 ready=lambda: runtime.ready, recorder=recorder)
+                                 ready=lambda: runtime.ready, recorder=recorder,
+                                 processes=settings.job_processes, threads=runtime.pool)
     for service_class in registry.resolve(settings.services):
         host(runtime, service_class(runtime))
+    # Engine processes (platform/processes.py): the server's supervisor under `airgap serve`,
+    # else one of this app's own, started and stopped with it.
+    supervisor = processes.attach(runtime)
+    if runtime.processes:
+        gates = [processes.ProcessGate(runtime.processes), *gates]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if supervisor is not None:
+            supervisor.start()
         # Load models in the background so that /ContainerLiveness answers at once
         # and /ready says 503 until every engine is in memory.
         loading = asyncio.get_running_loop().run_in_executor(None, _load_all, runtime)
@@ -67,6 +75,8 @@ def create_app(
                     service.close()
                 except Exception:  # one service failing to close must not keep the others open
                     log.exception("Closing the %s service failed", service.name)
+            if supervisor is not None:
+                await asyncio.to_thread(supervisor.stop)
             runtime.pool.shutdown()
             if recorder is not None:
                 recorder.close()
@@ -75,7 +85,7 @@ def create_app(
         title="airgap",
         version=__version__,
         summary="Azure AI services containers, offline. Wire-compatible with the official Azure SDKs.",
-        docs_url="/swagger",
+        docs_url=None,  # platform/swagger.py serves /swagger with its assets from the install
         openapi_url="/swagger/v1/swagger.json",
         redoc_url=None,
         default_response_class=JSONResponse,
@@ -83,6 +93,7 @@ def create_app(
     )
     app.state.runtime = runtime
     app.include_router(health.router)
+    app.include_router(swagger.router)
     app.include_router(records_routes.router)
     for service in runtime.services:
         for router in service.routers():
@@ -91,6 +102,7 @@ def create_app(
     _install_error_handlers(app, runtime)
     app.add_middleware(GatewayMiddleware, runtime=runtime, gates=gates, recorder=recorder)
     app.add_middleware(MetricsMiddleware)
+    app.add_middleware(lenient.LenientMiddleware)  # outermost: path and query names in canonical case
     return app
 
 

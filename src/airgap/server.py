@@ -83,6 +83,22 @@ def _check_licensing(settings: Settings) -> None:
         log.info(line)
 
 
+def _start_engine_processes(settings: Settings) -> None:
+    """Engine processes run once per server: supervised here, in the parent, not in each worker.
+
+    The workers read their state from the folder in AIRGAP_PROCESS_DIR (platform/processes.py).
+    """
+    from airgap.platform import processes
+    from airgap.platform.executor import InferencePool
+    from airgap.platform.runtime import Runtime
+    from airgap.services import registry
+    from airgap.services.base import Service
+
+    runtime = Runtime(settings=settings, pool=InferencePool(1))
+    needing = [c for c in registry.resolve(settings.services) if c.processes is not Service.processes]
+    processes.serve_supervisor([c(runtime) for c in needing])
+
+
 def serve(settings: Settings) -> None:
     configure_logging(settings)
     from airgap.platform.usage.recorder import check_output_dir
@@ -96,6 +112,7 @@ def serve(settings: Settings) -> None:
         atexit.register(shutil.rmtree, os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
     log.info("Starting airgap on %s:%s with %d worker(s); settings: %s",
              settings.host, settings.port, settings.workers, settings.describe())
+    _start_engine_processes(settings)
     uvicorn.run(
         "airgap.server:worker_app",
         factory=True,
@@ -106,4 +123,5 @@ def serve(settings: Settings) -> None:
         access_log=False,
         timeout_graceful_shutdown=8,
         server_header=False,
+        http="airgap.platform.http_head:BoundedHttpToolsProtocol",  # 431 past 32 KiB of request head
     )

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DETECTION_METER = "CognitiveServices.Language.Container.LanguageDetectionTextRecords"
 READ_METER = "CognitiveServices.ComputerVision.Container.ReadPages"
 DOCUMENT_READ_METER = "CognitiveServices.FormRecognizer.Container.ReadPages"
+TRANSLATED_METER = "CognitiveServices.TextTranslation.Container.TranslatedCharacters"
 OCR_TEXT = "Offline invoice 4471 paid in full"
 
 
@@ -109,6 +110,20 @@ def _document_content(expected: str) -> Callable[[dict], None]:
     return check
 
 
+def _translated(expected: list[str]) -> Callable[[dict], None]:
+    def check(result: dict) -> None:
+        body = _ok_json(result)
+        items = body["value"] if isinstance(body, dict) else body
+        assert [t["text"] for item in items for t in item["translations"]] == expected
+    return check
+
+
+def _transliterated(expected: str) -> Callable[[dict], None]:
+    def check(result: dict) -> None:
+        assert _ok_json(result) == [{"text": expected, "script": "Latn"}]
+    return check
+
+
 def _ready(result: dict) -> None:
     assert _ok_json(result)["status"] == "ready"
 
@@ -135,6 +150,9 @@ def _usage(result: dict) -> None:
     assert {m["name"]: m["quantity"] for m in vision["meters"]}[READ_METER] == 2  # two vision rows, a page each
     document = next(r for r in reports if r["serviceName"] == "document")
     assert {m["name"]: m["quantity"] for m in document["meters"]}[DOCUMENT_READ_METER] == 1
+    translator = next(r for r in reports if r["serviceName"] == "translator")
+    # 17 + 17 characters translated, 6 transliterated
+    assert {m["name"]: m["quantity"] for m in translator["meters"]}[TRANSLATED_METER] == 40
 
 
 ROWS: list[Row] = [
@@ -163,6 +181,15 @@ ROWS: list[Row] = [
     Row("document", "prebuilt-read-2024-11-30", "POST",
         "/documentintelligence/documentModels/prebuilt-read:analyze?api-version=2024-11-30", _png(OCR_TEXT),
         _document_content(OCR_TEXT), poll=True),
+    # Translator: Apertium in its own supervised process, transliteration data inside the wheels.
+    Row("translator", "translate-3.0", "POST", "/translate?api-version=3.0&from=en&to=es",
+        [{"text": "The house is red."}], _translated(["La casa es roja."])),
+    Row("translator", "translate-2026-06-06-pivot", "POST", "/translate?api-version=2026-06-06",
+        {"inputs": [{"text": "Le chat est noir.", "language": "fr", "targets": [{"language": "en"}]}]},
+        _translated(["The cat is black."])),
+    Row("translator", "transliterate-3.0", "POST",
+        "/transliterate?api-version=3.0&language=ru&fromScript=Cyrl&toScript=Latn", [{"text": "Привет"}],
+        _transliterated("Privet")),
     Row("platform", "ready", "GET", "/ready", None, _ready),
     Row("platform", "status", "GET", "/status", None, _status),
     Row("platform", "openapi", "GET", "/swagger/v1/swagger.json", None, _openapi),

@@ -91,13 +91,15 @@ def test_every_bundled_service_is_routed_by_its_own_prefixes(tmp_path):
     owner = {path: runtime.service_for_path(path) for path in (
         "/language/:analyze-text", "/text/analytics/v3.1/languages", "/vision/v3.2/read/analyze",
         "/computervision/imageanalysis:analyze", "/formrecognizer/documentModels/prebuilt-read:analyze",
-        "/documentintelligence/documentModels", "/languages", "/translator/text/v3.0/translate")}
+        "/documentintelligence/documentModels", "/languages", "/translator/text/v3.0/translate", "/translate",
+        "/dictionary/lookup", "/languagesx")}
     assert {path: s.name if s else None for path, s in owner.items()} == {
         "/language/:analyze-text": "language", "/text/analytics/v3.1/languages": "language",
         "/vision/v3.2/read/analyze": "vision", "/computervision/imageanalysis:analyze": "vision",
         "/formrecognizer/documentModels/prebuilt-read:analyze": "document",
-        "/documentintelligence/documentModels": "document", "/languages": None,
-        "/translator/text/v3.0/translate": None}
+        "/documentintelligence/documentModels": "document", "/languages": "translator",
+        "/translator/text/v3.0/translate": "translator", "/translate": "translator",
+        "/dictionary/lookup": "translator", "/languagesx": None}
 
 
 def test_vision_and_document_share_one_ocr_engine_per_process(tmp_path):

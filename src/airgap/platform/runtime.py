@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from airgap.platform.errors import DialectMap
 from airgap.platform.executor import InferencePool
+from airgap.platform.processes import ProcessTable
 from airgap.platform.routing import PathTable
 from airgap.platform.settings import Settings
 
@@ -51,10 +52,13 @@ class Runtime:
     not_serving_reason: Callable[[], str | None] = lambda: None
     # Coroutines run for the life of the process (usage reports, quota refresh), cancelled at exit.
     background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # Engine processes of the hosted services and their state (platform/processes.py):
+    # ``runtime.processes.address("apertium")``, ``.state("apertium")``.
+    processes: ProcessTable = field(default_factory=ProcessTable)
 
     def service_for_path(self, path: str) -> Hosted | None:
         return self.owners.lookup(path)
 
     @property
     def ready(self) -> bool:
-        return self.load_error is None and all(s.ready for s in self.services)
+        return self.load_error is None and all(s.ready for s in self.services) and self.processes.ready

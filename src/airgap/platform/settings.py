@@ -53,6 +53,13 @@ def _parse_positive_int(raw: str) -> int:
     return value
 
 
+def _parse_count(raw: str) -> int:
+    value = _parse_int(raw)
+    if value < 0:
+        raise ValueError(f"expected 0 or more, got {raw!r}")
+    return value
+
+
 def _parse_port(raw: str) -> int:
     value = _parse_int(raw)
     if not 0 <= value <= 65535:
@@ -172,6 +179,10 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "Number of server processes (each loads its own models)."),
     SettingSpec("Threads", "threads", _parse_positive_int, 2,
                 "Inference threads per process; CPU work runs there, off the event loop."),
+    SettingSpec("Jobs:Processes", "job_processes", _parse_count, 1,
+                "Worker processes per CPU-heavy job kind (Vision Read, Document Intelligence analyze), and so "
+                "jobs of that kind run at once per server process; each loads its own OCR engine. 0: run that "
+                "work in the inference threads instead."),
     SettingSpec("Http:MaxRequestBodyBytes", "max_request_bytes", _parse_positive_int, 1_048_576,
                 "Largest request body accepted, in bytes (Azure: 1 MB); larger bodies get 413."),
     SettingSpec("Http:MaxFileBytes", "max_file_bytes", _parse_positive_int, 52_428_800,
@@ -282,6 +293,7 @@ class Settings:
     port: int = 5000
     workers: int = 1
     threads: int = 2
+    job_processes: int = 1
     max_request_bytes: int = 1_048_576
     max_file_bytes: int = 52_428_800
     url_source_hosts: tuple[str, ...] = ()

@@ -52,7 +52,7 @@ async def _read_input(request: Request, limit: int, urls: UrlPolicy) -> bytes:
                 return base64.b64decode(encoded, validate=True)
             except (binascii.Error, ValueError):
                 raise BadRequest("base64Source is not valid base64.", code="InvalidRequest") from None
-        url = body.get("url") or body.get("urlSource")
+        url = body.get("url") or body.get("urlSource") or body.get("source")  # source: Form Recognizer v2.1
         if isinstance(url, str) and url:
             return await fetch(url, urls)
         raise BadRequest("The JSON body has no image: give 'url' or 'base64Source', or send the file's bytes "

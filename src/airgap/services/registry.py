@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 
 from airgap.services.base import Service
 
@@ -10,12 +11,31 @@ BUNDLED: dict[str, str] = {
     "language": "airgap.services.language:LanguageService",
     "vision": "airgap.services.vision:VisionService",
     "document": "airgap.services.document:DocumentService",
+    "translator": "airgap.services.translator.service:TranslatorService",
+    "speech": "airgap.services.speech.service:SpeechService",
 }
 
 
 # Modules that declare the settings sections of the bundled services. They are light (no
 # model, no service code), so the command line can know every key before it parses any.
-SETTINGS_MODULES: tuple[str, ...] = ("airgap.ocr.settings",)
+SETTINGS_MODULES: tuple[str, ...] = ("airgap.ocr.settings", "airgap.services.translator.settings",
+                                     "airgap.services.speech.settings")
+
+
+# Tests host services of their own beside the bundled ones (tests/support/echo_service.py):
+# AIRGAP_EXTRA_SERVICES="echo=tests.support.echo_service:EchoService[,name=module:Class...]",
+# then Services=echo. An environment variable, not a setting: workers inherit it, and no
+# Key=Value on a command line can load code. Production never sets it.
+EXTRA_SERVICES_ENV = "AIRGAP_EXTRA_SERVICES"
+
+
+def _known() -> dict[str, str]:
+    extra = {}
+    for item in os.environ.get(EXTRA_SERVICES_ENV, "").split(","):
+        name, _, target = item.partition("=")
+        if name.strip() and ":" in target:
+            extra[name.strip().lower()] = target.strip()
+    return {**BUNDLED, **extra}
 
 
 class UnknownService(ValueError):
@@ -31,14 +51,15 @@ def import_settings() -> None:
 def resolve(names: tuple[str, ...]) -> list[type[Service]]:
     """Service classes for ``Services=...``; empty means every bundled one."""
     chosen = names or tuple(BUNDLED)
-    unknown = [n for n in chosen if n not in BUNDLED]
+    known = _known()
+    unknown = [n for n in chosen if n not in known]
     if unknown:
         raise UnknownService(
             f"Unknown service(s) {', '.join(unknown)} in setting Services; bundled: {', '.join(BUNDLED)}."
         )
     classes = []
     for name in chosen:
-        module_name, _, attr = BUNDLED[name].partition(":")
+        module_name, _, attr = known[name].partition(":")
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:

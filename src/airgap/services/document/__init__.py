@@ -9,10 +9,12 @@ from fastapi import APIRouter
 
 from airgap.engines.ocr import ocr_engine
 from airgap.ocr.settings import OCR_SETTINGS
+from airgap.ocr.work import load_engine
+from airgap.platform.executor import WorkerSetup
 from airgap.platform.jobs import JobKind
 from airgap.platform.runtime import Runtime
 from airgap.services.base import Engine, Meter, Service
-from airgap.services.document import api_analyze, jobs
+from airgap.services.document import api_analyze, api_v21, jobs
 from airgap.services.document.errors import DIALECT
 from airgap.services.document.models import MODELS
 
@@ -24,6 +26,7 @@ class DocumentService(Service):
     routes = ("/formrecognizer", "/documentintelligence")
     settings = (OCR_SETTINGS,)
     dialect = DIALECT
+    dialects = api_v21.DIALECTS  # Form Recognizer v2.x: {"error": {"code", "message"}}
     meters = tuple(Meter(m.meter, "page", f"{m.model_id}: one per page analyzed.") for m in MODELS.values())
 
     def __init__(self, runtime: Runtime) -> None:
@@ -31,10 +34,14 @@ class DocumentService(Service):
         self.ocr = ocr_engine(runtime.shared_engines, runtime.settings.section(OCR_SETTINGS))  # one per process, shared with Vision
 
     def routers(self) -> Sequence[APIRouter]:
-        return [api_analyze.build_router(self)]
+        return [api_analyze.build_router(self), api_v21.build_router(self)]
 
     def job_kinds(self) -> Sequence[JobKind]:
-        return [JobKind(jobs.HANDLER, jobs.AnalyzeJobHandler(self), concurrency=1)]
+        # One job at a time per worker process (Jobs:Processes): each OCR job keeps one core busy
+        # for its whole length, and in a worker process of its own it never holds the threads
+        # or the GIL of the requests. The process loads this service's OCR engine once.
+        worker = WorkerSetup(f"ocr:{self.ocr.name}", load_engine, (self.ocr.name,), local=lambda: self.ocr)
+        return [JobKind(jobs.HANDLER, jobs.AnalyzeJobHandler(self), concurrency=1, worker=worker)]
 
     def engines(self) -> Sequence[Engine]:
         return [self.ocr]

@@ -8,15 +8,15 @@ checked at submit (a corrupt file is a 400 now, not a failed job later), then
 
 from __future__ import annotations
 
-import asyncio
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request, Response
 
 from airgap.ocr.pages import open_document
 from airgap.platform.errors import BadRequest, NotFound
+from airgap.platform.lenient import choice, locale_tag
 from airgap.platform.responses import JSONResponse
-from airgap.platform.uploads import read_input
 from airgap.services.document import jobs
 from airgap.services.document.models import (
     CREATED,
@@ -45,6 +45,7 @@ def build_router(service: DocumentService) -> APIRouter:
 
 
 def _routes(router: APIRouter, service: DocumentService, base: str, versions: tuple[str, ...]) -> None:
+    upload_jobs = jobs.upload_jobs(service)
     version_param = {"name": "api-version", "in": "query", "required": True,
                      "schema": {"type": "string", "enum": list(versions)}}
 
@@ -60,11 +61,12 @@ def _routes(router: APIRouter, service: DocumentService, base: str, versions: tu
         version = _version(request, versions)
         model = _model(model_id, version)
         query = request.query_params
-        index_type = query.get("stringIndexType") or "textElements"
+        index_type = choice(query.get("stringIndexType"), INDEX_TYPES) or "textElements"
         if index_type not in INDEX_TYPES:
             raise _invalid(f"stringIndexType '{index_type}' is not valid; use textElements, unicodeCodePoint or "
                            "utf16CodeUnit.", "InvalidParameter")
-        features = [f.strip() for f in (query.get("features") or "").split(",") if f.strip()]
+        features = [choice(f.strip(), FEATURES + NOT_BUNDLED_FEATURES) for f in (query.get("features") or "").split(",")
+                    if f.strip()]
         refused = [f for f in features if f not in FEATURES]
         if refused:
             raise _invalid(f"features {', '.join(refused)} are not available on this offline server; available: "
@@ -73,44 +75,33 @@ def _routes(router: APIRouter, service: DocumentService, base: str, versions: tu
         if too_new:
             raise _invalid(f"features {', '.join(too_new)} need api-version {SINCE[too_new[0]]} or later.",
                            "InvalidParameter")
-        output_format = query.get("outputContentFormat") or "text"
+        output_format = choice(query.get("outputContentFormat"), ("text", "markdown")) or "text"
         if output_format not in ("text", "markdown") or (output_format == "markdown" and version != DI_2024):
             raise _invalid(f"outputContentFormat '{output_format}' is not valid for api-version {version}; use text"
                            + (" or markdown." if version == DI_2024 else "."), "InvalidParameter")
-        locale = query.get("locale") or None
+        locale = locale_tag(query.get("locale")) or None
         language = locale.split("-")[0] if locale else None
         if language is not None and language not in service.ocr.languages():
             raise _invalid(f"locale '{locale}' is not supported; installed OCR languages: "
                            f"{', '.join(service.ocr.languages())}.", "InvalidParameter")
-        data = await read_input(request, service.runtime.settings)
-        await service.runtime.pool.run("document-decoder", open_document, data, query.get("pages"))
-        state = await jobs.submit(service, data, {
-            "api": version, "model": model.model_id, "pages": query.get("pages"), "locale": language,
-            "stringIndexType": index_type, "features": features, "markdown": output_format == "markdown"})
-        location = (f"{str(request.base_url).rstrip('/')}{base}/documentModels/{model.model_id}/analyzeResults/"
-                    f"{state['jobId']}?api-version={version}")
-        return Response(status_code=202, headers={"Operation-Location": location, "Retry-After": "1"})
+        results = f"{str(request.base_url).rstrip('/')}{base}/documentModels/{model.model_id}/analyzeResults"
+        return await upload_jobs.submit(
+            request, kind=model.model_id,
+            input={"api": version, "model": model.model_id, "pages": query.get("pages"), "locale": language,
+                   "stringIndexType": index_type, "features": features, "markdown": output_format == "markdown"},
+            check=partial(open_document, pages=query.get("pages")),
+            location=lambda job_id: f"{results}/{job_id}?api-version={version}", headers={"Retry-After": "1"})
 
     @router.get(f"{base}/documentModels/{{model_id}}/analyzeResults/{{result_id}}",
                 summary="Status and result of an analyze operation", openapi_extra={"parameters": [version_param]},
                 name=f"{base}-result")
     async def result(model_id: str, result_id: str, request: Request) -> JSONResponse:
         _version(request, versions)
-        state = await asyncio.to_thread(service.runtime.jobs.store.get, result_id)
-        if state is None or state.get("handler") != jobs.HANDLER or state["tasks"][0]["kind"] != model_id:
+        state = await upload_jobs.find(result_id, kind=model_id)
+        if state is None:
             raise NotFound(f"Analyze result '{result_id}' of model '{model_id}' was not found; results are kept "
                            "for 24 hours.", inner_code="OperationNotFound")
-        status = {"partiallyCompleted": "failed", "cancelling": "running", "cancelled": "failed"}.get(
-            state["status"], state["status"])
-        body: dict[str, Any] = {"status": status, "createdDateTime": state["createdDateTime"],
-                                "lastUpdatedDateTime": state["lastUpdatedDateTime"]}
-        if status == "succeeded":
-            body["analyzeResult"] = state["tasks"][0]["results"]
-        elif status == "failed":
-            error = (state.get("errors") or [{"code": "InternalServerError", "message": "The analysis failed."}])[0]
-            body["error"] = {k: v for k, v in error.items() if k in ("code", "message", "innererror")}
-        headers = {} if status in ("succeeded", "failed") else {"Retry-After": "1"}
-        return JSONResponse(body, headers=headers)
+        return upload_jobs.poll(state, error_dialect=service.dialect)
 
     @router.get(f"{base}/documentModels", summary="List the models", openapi_extra={"parameters": [version_param]},
                 name=f"{base}-models")

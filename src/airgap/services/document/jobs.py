@@ -1,17 +1,19 @@
-"""Analyze operations on the platform job store: decode, read, lay out, serialise, bill."""
+"""Analyze operations on the platform job store: decode, read, lay out, serialise, bill.
+
+Submitted, run and polled through the upload-job template (``platform.upload_jobs``). The
+whole analysis (``analyze``) runs in the kind's worker process with that process's OCR
+engine, never in the threads that answer requests.
+"""
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Any
 
 from airgap.ocr.pages import open_document
 from airgap.ocr.reading import read_pages
-from airgap.platform import job_files
-from airgap.platform.context import RequestContext
-from airgap.platform.errors import ApiError
+from airgap.ocr.types import OcrEngine
 from airgap.platform.jobs import JobClaim
-from airgap.services.document.errors import DIALECT
+from airgap.platform.upload_jobs import UploadJobs
 from airgap.services.document.layout import lay_out
 from airgap.services.document.models import MODELS
 from airgap.services.document.wire import analyze_result
@@ -22,17 +24,16 @@ if TYPE_CHECKING:
 HANDLER = "document.analyze"
 
 
-async def submit(service: DocumentService, data: bytes, request: dict[str, Any]) -> dict[str, Any]:
-    return await job_files.submit(service.runtime.jobs, service=service.name, handler=HANDLER, data=data,
-                                  input=request, task={"name": "analyze", "kind": request["model"]})
+def upload_jobs(service: DocumentService) -> UploadJobs:
+    return UploadJobs(service.runtime, service=service.name, handler=HANDLER, task="analyze")
 
 
-def analyze(service: DocumentService, data: bytes, job: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """The AnalyzeResult and the number of pages read; runs in the inference pool."""
+def analyze(engine: OcrEngine, data: bytes, job: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """The AnalyzeResult and the number of pages read; runs in a job worker process."""
     model = MODELS[job["model"]]
     sources = open_document(data, job["pages"])
     key_values = model.key_values or "keyValuePairs" in job["features"]
-    pages = read_pages(service.ocr, sources, job["locale"], tables=model.tables,
+    pages = read_pages(engine, sources, job["locale"], tables=model.tables,
                        pdf=data if data.startswith(b"%PDF-") else None, barcodes="barcodes" in job["features"])
     layout = lay_out(pages, tables=model.tables, key_values=key_values)
     result = analyze_result(layout, model.model_id, job["api"], job["stringIndexType"], job["markdown"])
@@ -41,20 +42,14 @@ def analyze(service: DocumentService, data: bytes, job: dict[str, Any]) -> tuple
 
 class AnalyzeJobHandler:
     def __init__(self, service: DocumentService) -> None:
-        self.service = service
+        self.jobs = upload_jobs(service)
 
     async def __call__(self, claim: JobClaim) -> None:
         job = claim.input
-        data = await job_files.load_for(claim, job["blob"])
-        if data is None:
-            return
-        try:
-            result, pages = await self.service.runtime.pool.run(self.service.ocr.name, analyze, self.service, data, job)
-        except ApiError as error:
-            # The same envelope a synchronous request would have got, as the job's error.
-            await asyncio.to_thread(claim.fail_task, 0, DIALECT.render(error).body["error"])
-            return
-        usage = RequestContext(request_id=f"{claim.job_id}/analyze", service=self.service.name)
-        usage.meter(MODELS[job["model"]].meter, pages)
-        await claim.complete_task(0, result, usage)
-        await asyncio.to_thread(job_files.drop, claim.store, job["blob"])
+        assert claim.work is not None  # the kind declares its worker (DocumentService.job_kinds)
+
+        async def work(data: bytes) -> tuple[dict[str, Any], dict[str, int]]:
+            result, pages = await claim.work.run(analyze, data, job)
+            return result, {MODELS[job["model"]].meter: pages}
+
+        await self.jobs.run(claim, work)

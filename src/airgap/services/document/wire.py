@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from airgap.platform.string_index import StringIndex
+from airgap.services.document import wire_v21
 from airgap.services.document.layout import Layout, Paragraph, Region, Span, Table
 
 # Form Recognizer's names for the string index types -> the shared converter's names.
@@ -15,6 +16,8 @@ INDEX_TYPES = {"textElements": "TextElements_v8", "unicodeCodePoint": "UnicodeCo
 
 def analyze_result(layout: Layout, model_id: str, api_version: str, string_index_type: str,
                    markdown: bool = False) -> dict[str, Any]:
+    if api_version == wire_v21.API_VERSION:  # Form Recognizer v2.1 (api_v21.py): another shape
+        return wire_v21.analyze_result(layout)
     content, remap, table_spans = (_markdown(layout) if markdown else (layout.content, None, {}))
     index = StringIndex(content, INDEX_TYPES[string_index_type])
 

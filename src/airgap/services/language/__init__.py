@@ -10,7 +10,7 @@ from airgap.platform.errors import AzureDialect
 from airgap.platform.jobs import JobKind
 from airgap.platform.runtime import Runtime
 from airgap.services.base import Engine, Meter, Service
-from airgap.services.language import api_jobs, api_language, api_textanalytics
+from airgap.services.language import api_jobs, api_language, api_retired, api_textanalytics
 from airgap.engines.langid import language_identifier
 from airgap.services.language.engines.entities import SpacyEntityEngine
 from airgap.services.language.engines.keyphrases import YakeKeyPhraseExtractor
@@ -70,9 +70,13 @@ class LanguageService(Service):
             f.kind: f for f in (ExtractiveSummarization(self.summarizer), AbstractiveSummarization())}
 
     def routers(self) -> Sequence[APIRouter]:
-        return [api_textanalytics.build_router(self), api_language.build_router(self), api_jobs.build_router(self)]
+        return [api_textanalytics.build_router(self), api_language.build_router(self), api_jobs.build_router(self),
+                api_retired.build_router()]
 
     def job_kinds(self) -> Sequence[JobKind]:
+        # Two at a time: a job's tasks are short batches (25 documents at most) run in the inference
+        # threads between synchronous requests, so two keep both default threads busy without one
+        # job's batches queueing behind another's; no worker process (the models live here).
         return [JobKind(JOB_HANDLER, LanguageJobHandler(self), concurrency=2)]
 
     def job_feature(self, kind: str) -> Feature | None:

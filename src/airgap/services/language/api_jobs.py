@@ -23,8 +23,10 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from airgap.platform.body import read_json
-from airgap.platform.errors import ApiError, BadRequest, NotFound, ServiceUnavailable
-from airgap.platform.jobs import CANCELLED, PARTIAL, SUCCEEDED, TERMINAL, JobStore
+from airgap.platform.errors import AZURE, ApiError, BadRequest, Dialect, NotFound
+from airgap.platform.jobs import (
+    CANCELLED, PARTIAL, SUCCEEDED, TERMINAL, JobStore, render_job_error, store_unavailable,
+)
 from airgap.platform.responses import JSONResponse
 from airgap.services.language.api_language import api_version
 from airgap.services.language.api_textanalytics import PREFIX as TA_PREFIX
@@ -94,10 +96,7 @@ def build_router(service: LanguageService) -> APIRouter:
             state = await asyncio.to_thread(store().create, service=service.name, handler=HANDLER,
                                             input=job_input, tasks=tasks, display_name=display_name)
         except OSError as exc:
-            raise ServiceUnavailable(
-                f"The job cannot be stored: {exc.strerror or exc} ({store().root}). Jobs are refused until "
-                "the job folder (Mounts:Shared, or Mounts:Output when unset) is writable.",
-                inner_code="JobStoreUnavailable") from exc
+            raise store_unavailable(store(), exc) from exc
         service.runtime.jobs.wake()
         return state
 
@@ -148,7 +147,7 @@ def build_router(service: LanguageService) -> APIRouter:
     async def get_language(request: Request, job_id: str) -> JSONResponse:
         api = api_version(request)
         state = await _job(store(), job_id, family="language")
-        body = render_language(state, service, request, api)
+        body = render_language(state, service, request, api, service.runtime.dialects.for_path(request.url.path))
         return _status_response(body, state)
 
     @router.post(LANGUAGE_JOBS + "/{job_id}:cancel", status_code=202, summary="Cancel an analysis job (Language API)")
@@ -200,13 +199,15 @@ def build_router(service: LanguageService) -> APIRouter:
     @router.get(V31_ANALYZE + "/jobs/{job_id}", summary="Analysis job status and results (Text Analytics v3.1)")
     async def get_v31(request: Request, job_id: str) -> JSONResponse:
         state = await _job(store(), job_id, family="v3.1")
-        return _status_response(render_v31(state, service, request), state)
+        body = render_v31(state, service, request, service.runtime.dialects.for_path(request.url.path))
+        return _status_response(body, state)
 
     return router
 
 
 # -- rendering -------------------------------------------------------------------------------
-def render_language(state: dict[str, Any], service: LanguageService, request: Request, api: str) -> dict[str, Any]:
+def render_language(state: dict[str, Any], service: LanguageService, request: Request, api: str,
+                    dialect: Dialect = AZURE) -> dict[str, Any]:
     page = _Page(state, request, prefix="")
     body: dict[str, Any] = {
         "jobId": state["jobId"],
@@ -214,7 +215,7 @@ def render_language(state: dict[str, Any], service: LanguageService, request: Re
         "expirationDateTime": state["expirationDateTime"],
         "lastUpdatedDateTime": state["lastUpdatedDateTime"],
         "status": state["status"],
-        "errors": [_wire_error(e) for e in state["errors"]],
+        "errors": [_wire_error(e, dialect) for e in state["errors"]],
         "tasks": {**_counts(state), "items": [
             {"kind": f"{task['kind']}LROResults", "taskName": task["name"],
              "lastUpdateDateTime": task["lastUpdateDateTime"], "status": task["status"],
@@ -230,7 +231,8 @@ def render_language(state: dict[str, Any], service: LanguageService, request: Re
     return body
 
 
-def render_v31(state: dict[str, Any], service: LanguageService, request: Request) -> dict[str, Any]:
+def render_v31(state: dict[str, Any], service: LanguageService, request: Request,
+               dialect: Dialect = AZURE) -> dict[str, Any]:
     page = _Page(state, request, prefix="$")
     lists: dict[str, list[dict[str, Any]]] = {}
     for task in state["tasks"]:
@@ -241,7 +243,7 @@ def render_v31(state: dict[str, Any], service: LanguageService, request: Request
         lists.setdefault(task["list"], []).append(item)
     errors = []
     for error in state["errors"]:
-        wire = _wire_error(error)
+        wire = _wire_error(error, dialect)
         target = error.get("target", "")
         if target.startswith("#/tasks/items/"):
             task = state["tasks"][int(target.rsplit("/", 1)[1])]
@@ -332,8 +334,11 @@ def _job_statistics(state: dict[str, Any]) -> dict[str, int] | None:
             "transactionsCount": sum(s["transactionsCount"] for s in stats)}
 
 
-def _wire_error(error: dict[str, Any]) -> dict[str, Any]:
-    return {k: error[k] for k in ("code", "message", "target") if k in error}
+def _wire_error(error: dict[str, Any], dialect: Dialect) -> dict[str, Any]:
+    """A job error in the job's ``errors[]``: the service's error object (code, message, target,
+    innererror)."""
+    wire = render_job_error(error, dialect)
+    return {k: wire[k] for k in ("code", "message", "target", "innererror") if k in wire}
 
 
 def _status_response(body: dict[str, Any], state: dict[str, Any]) -> JSONResponse:

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from airgap.platform.body import read_json
 from airgap.platform.context import RequestContext, request_context
 from airgap.platform.errors import BadRequest
+from airgap.platform.lenient import choice
 from airgap.platform.responses import JSONResponse
 from airgap.services.language.documents import parse_documents
 from airgap.services.language.features.base import V2022_05_01, V2023_04_01, Parameters, analyze, check_model_version
@@ -64,7 +65,7 @@ def build_router(service: LanguageService) -> APIRouter:
             raise BadRequest("Request body must be a JSON object with 'kind' and 'analysisInput'.",
                              inner_code="InvalidRequestBodyFormat")
         kind = payload.get("kind")
-        feature = service.features.get(kind) if isinstance(kind, str) else None
+        feature = service.features.get(choice(kind, service.features)) if isinstance(kind, str) else None
         if feature is None:
             if kind is None:
                 message = "Missing 'kind'"

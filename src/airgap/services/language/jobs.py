@@ -14,8 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from airgap.platform.context import RequestContext
-from airgap.platform.errors import ApiError
-from airgap.platform.jobs import TERMINAL, JobClaim
+from airgap.platform.jobs import TERMINAL, JobClaim, JobFailure
 from airgap.services.language.documents import InputDocument
 from airgap.services.language.features.base import V3_1, Feature, Parameters, analyze, check_model_version
 from airgap.services.language.params import param_bool, param_str, string_index_type
@@ -66,20 +65,16 @@ class LanguageJobHandler:
                 return
             feature = self.service.job_feature(task["kind"])
             if feature is None:
-                claim.fail_task(index, {"code": "InvalidRequest",
-                                        "message": f"Task kind {task['kind']} is not served by this server."})
+                claim.fail_task(index, JobFailure("InvalidRequest", f"Task kind {task['kind']} is not served by "
+                                                  "this server.", status=400))
                 continue
             usage = RequestContext(request_id=f"{claim.job_id}/tasks/{index}", service=self.service.name)
             try:
                 params = task_parameters(feature, api, task.get("parameters") or {})
                 results = await analyze(feature, self.service.name, docs, params, usage, self.service.runtime.pool)
-            except ApiError as error:
-                claim.fail_task(index, {"code": error.code, "message": error.message})
-                continue
-            except Exception:
-                # One broken task must not take its siblings' results with it.
-                log.exception("Task %d (%s) of job %s failed", index, task["kind"], claim.job_id)
-                claim.fail_task(index, {"code": "InternalServerError",
-                                        "message": "The task failed in the server; the error is in the server log."})
+            except Exception as exc:
+                # One broken task must not take its siblings' results with it. An ApiError keeps its
+                # code and message; anything else is logged and reported without its text.
+                claim.fail_task(index, JobFailure.of(exc, f"Task {index} ({task['kind']}) of job {claim.job_id}"))
                 continue
             await claim.complete_task(index, results, usage)

@@ -8,10 +8,12 @@ from fastapi import APIRouter
 
 from airgap.engines.ocr import ocr_engine
 from airgap.ocr.settings import OCR_SETTINGS
+from airgap.ocr.work import load_engine
+from airgap.platform.executor import WorkerSetup
 from airgap.platform.jobs import JobKind
 from airgap.platform.runtime import Runtime
 from airgap.services.base import Engine, Meter, Service
-from airgap.services.vision import api_imageanalysis, api_read, read_jobs
+from airgap.services.vision import api_imageanalysis, api_read, api_retired, read_jobs
 from airgap.services.vision.meters import READ_PAGES
 
 
@@ -31,10 +33,14 @@ class VisionService(Service):
         self.ocr = ocr_engine(runtime.shared_engines, runtime.settings.section(OCR_SETTINGS))  # one per process, shared with Document Intelligence
 
     def routers(self) -> Sequence[APIRouter]:
-        return [api_read.build_router(self), api_imageanalysis.build_router(self)]
+        return [api_read.build_router(self), api_imageanalysis.build_router(self), api_retired.build_router()]
 
     def job_kinds(self) -> Sequence[JobKind]:
-        return [JobKind(read_jobs.HANDLER, read_jobs.ReadJobHandler(self), concurrency=1)]
+        # One job at a time per worker process (Jobs:Processes): each OCR job keeps one core busy
+        # for its whole length, and in a worker process of its own it never holds the threads
+        # or the GIL of the requests. The process loads this service's OCR engine once.
+        worker = WorkerSetup(f"ocr:{self.ocr.name}", load_engine, (self.ocr.name,), local=lambda: self.ocr)
+        return [JobKind(read_jobs.HANDLER, read_jobs.ReadJobHandler(self), concurrency=1, worker=worker)]
 
     def engines(self) -> Sequence[Engine]:
         return [self.ocr]

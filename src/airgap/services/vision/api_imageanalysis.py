@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 
 from airgap.platform.context import RequestContext, request_context
 from airgap.platform.errors import BadRequest, NestedCodeDialect
+from airgap.platform.lenient import choice, locale_tag
 from airgap.platform.responses import JSONResponse
 from airgap.platform.uploads import read_input
 from airgap.services.vision.api_read import run_read
@@ -44,7 +45,8 @@ def build_router(service: VisionService) -> APIRouter:
         if version not in API_VERSIONS:
             raise BadRequest(f"api-version '{version}' is not supported; use one of {', '.join(API_VERSIONS)}.",
                              inner_code="InvalidApiVersion" if version else "MissingApiVersion")
-        features = [f.strip() for f in (query.get("features") or "").split(",") if f.strip()]
+        features = [choice(f.strip(), FEATURES + NOT_BUNDLED) for f in (query.get("features") or "").split(",")
+                    if f.strip()]
         if not features:
             raise BadRequest("The features query parameter is required; this server offers features=read.",
                              inner_code="InvalidParameter")
@@ -55,7 +57,7 @@ def build_router(service: VisionService) -> APIRouter:
                       if offline else f"unknown feature(s) {', '.join(unknown)}")
             raise BadRequest(f"features: {reason}; available: {', '.join(FEATURES)}.",
                              inner_code="NotSupportedVisualFeature")
-        language = query.get("language") or None
+        language = locale_tag(query.get("language")) or None
         if language is not None and language not in service.ocr.languages():
             raise BadRequest(f"language '{language}' is not supported; installed: {', '.join(service.ocr.languages())}.",
                              inner_code="NotSupportedLanguage")

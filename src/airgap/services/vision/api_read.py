@@ -7,8 +7,8 @@ result any replica answers at ``analyzeResults/{id}`` or ``operations/{id}``.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -18,6 +18,7 @@ from airgap.ocr.reading import read_pages
 from airgap.ocr.types import Line, Page
 from airgap.platform.context import RequestContext, request_context
 from airgap.platform.errors import BadRequest, NotFound
+from airgap.platform.lenient import choice, locale_tag
 from airgap.platform.responses import JSONResponse
 from airgap.platform.uploads import read_input
 from airgap.services.vision import read_jobs
@@ -34,6 +35,7 @@ READING_ORDERS = ("basic", "natural")
 
 def build_router(service: VisionService) -> APIRouter:
     router = APIRouter(tags=["Vision Read 3.2"])
+    jobs = read_jobs.upload_jobs(service)
 
     @router.post(f"{BASE}/syncAnalyze", summary="Read an image or PDF and answer with the result (container API)",
                  openapi_extra=_binary_body())
@@ -49,25 +51,21 @@ def build_router(service: VisionService) -> APIRouter:
                  openapi_extra=_binary_body())
     async def analyze(request: Request) -> Response:
         language, pages_spec = _options(request, service)
-        data = await read_input(request, service.runtime.settings)
+        base = str(request.base_url).rstrip("/")
         # A broken file is refused now, with its reason, rather than as a failed operation later.
-        await service.runtime.pool.run("document-decoder", open_document, data, pages_spec)
-        state = await read_jobs.submit(service, data, pages_spec, language)
-        location = f"{str(request.base_url).rstrip('/')}{BASE}/analyzeResults/{state['jobId']}"
-        return Response(status_code=202, headers={"Operation-Location": location})
+        return await jobs.submit(request, kind="Read", input={"api": "read-3.2", "pages": pages_spec,
+                                                              "language": language},
+                                 check=partial(open_document, pages=pages_spec),
+                                 location=lambda job_id: f"{base}{BASE}/analyzeResults/{job_id}")
 
     async def result(operation_id: str) -> JSONResponse:
-        state = await asyncio.to_thread(service.runtime.jobs.store.get, operation_id)
-        if state is None or state.get("handler") != read_jobs.HANDLER:
+        state = await jobs.find(operation_id)
+        if state is None:
             raise NotFound(f"Read operation '{operation_id}' was not found; results are kept for 24 hours.",
                            code="NotFound")
-        status = _STATUS.get(state["status"], "running")
-        body: dict[str, Any] = {"status": status, "createdDateTime": state["createdDateTime"],
-                                "lastUpdatedDateTime": state["lastUpdatedDateTime"]}
-        if status == "succeeded":
-            body["analyzeResult"] = state["tasks"][0]["results"]
-        headers = {} if status in ("succeeded", "failed") else {"Retry-After": "1"}
-        return JSONResponse(body, headers=headers)
+        # Read 3.2's ReadOperationResult has no error member: a failed read is status "failed",
+        # and why is in the server log.
+        return jobs.poll(state, error_dialect=None)
 
     # The cloud answers at analyzeResults/{id}; the container documents operations/{id}: serve both.
     for path in ("analyzeResults", "operations"):
@@ -75,10 +73,6 @@ def build_router(service: VisionService) -> APIRouter:
                              summary="Status and result of a read operation", name=f"read-{path}")
 
     return router
-
-
-_STATUS = {"notStarted": "notStarted", "running": "running", "cancelling": "running", "succeeded": "succeeded",
-           "partiallyCompleted": "failed", "failed": "failed", "cancelled": "failed"}
 
 
 async def run_read(service: VisionService, data: bytes, pages_spec: str | None, language: str | None,
@@ -92,16 +86,16 @@ async def run_read(service: VisionService, data: bytes, pages_spec: str | None, 
 
 def _options(request: Request, service: VisionService) -> tuple[str | None, str | None]:
     query = request.query_params
-    language = query.get("language")
+    language = locale_tag(query.get("language"))
     if language is not None:
         language = language.strip() or None
     if language is not None and language not in service.ocr.languages():
         raise BadRequest(f"language '{language}' is not supported by this server; installed: "
                          f"{', '.join(service.ocr.languages())}.", code="NotSupportedLanguage")
-    order = query.get("readingOrder")
+    order = choice(query.get("readingOrder"), READING_ORDERS)
     if order is not None and order not in READING_ORDERS:
         raise BadRequest(f"readingOrder '{order}' is not valid; use basic or natural.", code="InvalidReadingOrder")
-    version = query.get("modelVersion") or query.get("model-version")
+    version = choice(query.get("modelVersion") or query.get("model-version"), ("latest", MODEL_VERSION))
     if version is not None and version not in ("latest", MODEL_VERSION):
         raise BadRequest(f"Model version '{version}' is not available; use latest or {MODEL_VERSION}.",
                          code="InvalidModel")

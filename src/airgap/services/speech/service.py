@@ -1,0 +1,81 @@
+"""The Speech service: speech to text over the Speech SDK's websocket and REST for short audio."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fastapi import APIRouter
+
+from airgap.platform.runtime import Runtime
+from airgap.services.base import Engine, Meter, Service
+from airgap.services.speech import api_stt, api_stt_rest
+from airgap.services.speech.meters import SPEECH_TO_TEXT_SECONDS
+from airgap.services.speech.recognition import Recognizers
+from airgap.services.speech.settings import SPEECH_SETTINGS
+
+
+class StreamSlots:
+    """Websocket streams served at once by this process (``Speech:MaxStreams``); the event loop's only."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.active = 0
+
+    def acquire(self) -> bool:
+        if self.active >= self.limit:
+            return False
+        self.active += 1
+        return True
+
+    def release(self) -> None:
+        self.active = max(0, self.active - 1)
+
+
+class SpeechToTextEngine:
+    """The engine the platform loads and asks about: the default model and the VAD."""
+
+    name = "speech-to-text"
+
+    def __init__(self, recognizers: Recognizers) -> None:
+        self.recognizers = recognizers
+
+    @property
+    def model_version(self) -> str:
+        return self.recognizers.primary.model_version
+
+    def load(self) -> None:
+        self.recognizers.load()
+
+    @property
+    def ready(self) -> bool:
+        return self.recognizers.primary.ready
+
+    def close(self) -> None:
+        self.recognizers.primary.close()
+        if self.recognizers.multilingual is not None:
+            self.recognizers.multilingual.close()
+
+
+class SpeechService(Service):
+    name = "speech"
+    api_type = "speechservices"
+    title = "Speech (speech to text: Speech SDK websocket, REST for short audio)"
+    routes = ("/speech/",)
+    settings = (SPEECH_SETTINGS,)
+    meters = (
+        Meter(SPEECH_TO_TEXT_SECONDS, "second",
+              "Speech to text: seconds of audio recognized (websocket streams and REST short audio)."),
+    )
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__(runtime)
+        self.options = runtime.settings.section(SPEECH_SETTINGS)
+        self.recognizers = Recognizers(self.options, workers=runtime.settings.threads)
+        self.engine = SpeechToTextEngine(self.recognizers)
+        self.streams = StreamSlots(self.options.max_streams)
+
+    def routers(self) -> Sequence[APIRouter]:
+        return [api_stt_rest.build_router(self), api_stt.build_router(self)]
+
+    def engines(self) -> Sequence[Engine]:
+        return [self.engine]
