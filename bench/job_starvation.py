@@ -1,14 +1,14 @@
 """Do quick requests wait behind long jobs? Language detection while two long document jobs run.
 
-Starts one real server with every service (``Workers=1``), measures single-document language
-detection (``POST /language/:analyze-text``, one short document, one client, back to back)
-when the server is idle (before the jobs and after them), and while two Document Intelligence ``prebuilt-layout`` jobs of
-12 scanned pages each (full US Letter pages of text) are running, and the latency of submitting a third document while they
-run. Prints p50/p99 of both phases and the busy/idle p99 ratio (goal: <= 2), and as a control the
-same detection beside a plain CPU-bound process at the job workers' niceness: the floor this
-machine allows (on a small shared machine, it is not 1).
+Starts one real server with every service (``Workers=1``) and measures single-document language
+detection (``POST /language/:analyze-text``, one short document, one client, back to back): idle
+(before the jobs and after them), and while two Document Intelligence ``prebuilt-layout`` jobs of
+12 scanned pages each (full US Letter pages of text) run, a third being submitted meanwhile (its
+submit latency is printed too). Prints p50/p99 of each phase and the busy/idle p99 ratio (goal:
+<= 2); as a control, the same detection beside a plain CPU-bound process at the job workers'
+niceness, the floor the machine allows (on a small shared machine it is not 1).
 
-    .venv/bin/python bench/job_starvation.py [--pages 12] [--idle 200] [--settings Jobs:Processes=1 ...]
+    .venv/bin/python bench/job_starvation.py [--pages 12] [--idle 1000] [--settings Jobs:Processes=0 ...]
 
 A bench, not a test: the figures depend on the machine (cores, other load).
 """

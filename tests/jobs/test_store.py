@@ -250,6 +250,24 @@ def test_runner_waits_until_ready_and_fails_a_job_that_keeps_killing_runners(tmp
     assert state["status"] == FAILED and "abandoned" in state["errors"][0]["message"]
 
 
+def test_runner_says_in_its_log_when_it_takes_over_a_job_a_dead_runner_left(tmp_path: Path, caplog) -> None:
+    store = JobStore(tmp_path)
+    job_id = new_job(store)["jobId"]
+    claim = store.try_claim(job_id)
+    claim.start()
+    claim.release()  # the process running it died here
+    runner = JobRunner(JobStore(tmp_path), poll_interval=0.02)
+
+    async def handler(claim: JobClaim) -> None:
+        for index, _ in enumerate(claim.tasks):
+            await claim.complete_task(index, {}, RequestContext("-"))
+
+    runner.register(JobKind("test", handler))
+    with caplog.at_level("WARNING", logger="airgap.jobs"):
+        run_runner(runner, lambda: store.get(job_id)["status"] == SUCCEEDED)
+    assert f"Taking over job {job_id} (test): attempt 2 of {MAX_ATTEMPTS}" in caplog.text
+
+
 def test_job_root_prefers_the_shared_mount(tmp_path: Path) -> None:
     assert job_root(tmp_path / "out", tmp_path / "shared") == tmp_path / "shared" / "jobs"
     assert job_root(tmp_path / "out", None) == tmp_path / "out" / "jobs"

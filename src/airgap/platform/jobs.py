@@ -630,10 +630,17 @@ class JobRunner:
                 await asyncio.to_thread(claim.finish)
                 return
             if claim.state.get("attempts", 0) >= MAX_ATTEMPTS:
+                log.error("Abandoning job %s (%s): its server stopped during each of %d attempts.",
+                          claim.job_id, queue.kind.name, MAX_ATTEMPTS)
                 await asyncio.to_thread(claim.fail, JobFailure(
                     "InternalServerError", f"The job was abandoned after {MAX_ATTEMPTS} attempts: the server "
                     "running it stopped each time (see the server log)."))
                 return
+            if claim.state.get("attempts", 0) > 0:
+                # Started before and never finished: the process running it died or was stopped.
+                log.warning("Taking over job %s (%s): attempt %d of %d; the previous attempt stopped before "
+                            "finishing (its server or worker process ended while running it).", claim.job_id,
+                            queue.kind.name, claim.state["attempts"] + 1, MAX_ATTEMPTS)
             claim.recorder = self.recorder
             await asyncio.to_thread(claim.start)
             await queue.kind.handler(claim)

@@ -9,7 +9,6 @@ JSON and any server build that knows the kinds can run it.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +20,6 @@ from airgap.services.language.params import param_bool, param_str, string_index_
 
 if TYPE_CHECKING:
     from airgap.services.language import LanguageService
-
-log = logging.getLogger("airgap.language.jobs")
 
 HANDLER = "language.analyze"
 # Azure's limits for the analyze jobs: documents per job and characters over all of them.

@@ -552,6 +552,9 @@ def _keep_edges(source: str, translated: str) -> str:
 class Handler(BaseHTTPRequestHandler):
     server_version = "airgap-apertium/1"
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; without TCP_NODELAY a kept-alive client waits for the
+    # delayed ACK (40 ms) before the body arrives.
+    disable_nagle_algorithm = True
     engine: Engine
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet access log

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from airgap.services.speech.recognition import Recognizers
+from airgap.services.speech.settings import SpeechSettings
+from tests.support.server import ServerProcess
+
+
+async def direct(_engine: str, fn, *args):
+    """``runtime.pool.run`` without the pool: the engine call in this thread (tests of the pipeline)."""
+    return fn(*args)
+
+
+def as_float(samples: np.ndarray) -> np.ndarray:
+    return samples.astype(np.float32) / 32768.0
+
+
+@pytest.fixture(scope="session")
+def recognizers() -> Recognizers:
+    """The default models in this process: tiny.en, and base for other languages (loaded on use)."""
+    loaded = Recognizers(SpeechSettings(), workers=1)
+    loaded.load()
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def speech_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One real server process hosting the speech service (default settings, more streams for the SDK's
+    connections that linger until their recognizer is collected)."""
+    folder = tmp_path_factory.mktemp("speech-server")
+    (folder / "output").mkdir()
+    server = ServerProcess(settings=["Services=speech", "Speech:MaxStreams=64"], log_path=folder / "server.log",
+                           output_dir=folder / "output")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def strict_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """A server with one stream at a time and a short idle timeout, English only, short REST limit."""
+    folder = tmp_path_factory.mktemp("speech-strict")
+    (folder / "output").mkdir()
+    server = ServerProcess(settings=["Services=speech", "Speech:MaxStreams=1", "Speech:IdleTimeoutSeconds=2",
+                                     "Speech:MultilingualModel=none", "Speech:MaxAudioSeconds=5",
+                                     "Speech:MaxStreamSeconds=8"],
+                           log_path=folder / "server.log", output_dir=folder / "output")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
