@@ -33,6 +33,9 @@ READ_METER = "CognitiveServices.ComputerVision.Container.ReadPages"
 DOCUMENT_READ_METER = "CognitiveServices.FormRecognizer.Container.ReadPages"
 TRANSLATED_METER = "CognitiveServices.TextTranslation.Container.TranslatedCharacters"
 OCR_TEXT = "Offline invoice 4471 paid in full"
+SPEECH_METER = "CognitiveServices.SpeechServices.Container.SpeechToTextSeconds"
+SPEECH_EN = (ROOT / "tests" / "data" / "speech_en.wav").read_bytes()  # 16 kHz, Flite
+SPEECH_DE = (ROOT / "tests" / "data" / "speech_de.wav").read_bytes()  # 8 kHz, espeak-ng
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,26 @@ def _transliterated(expected: str) -> Callable[[dict], None]:
     return check
 
 
+def _speech_rest(expected: str) -> Callable[[dict], None]:
+    """Speech to text, REST for short audio (the German row loads the multilingual model on first use)."""
+    def check(result: dict) -> None:
+        body = _ok_json(result)
+        assert body["RecognitionStatus"] == "Success", body
+        assert expected in body["DisplayText"].lower(), body
+    return check
+
+
+def _speech_usp(expected: str) -> Callable[[dict], None]:
+    """Speech to text over the SDK's websocket protocol (tests/support/netns_client.py speaks USP)."""
+    def check(result: dict) -> None:
+        assert result["status"] == 101, result["text"]
+        frames = result["json"]["frames"]
+        assert [f["path"] for f in frames][0] == "turn.start" and frames[-1]["path"] == "turn.end", frames
+        phrases = [f["body"] for f in frames if f["path"] == "speech.phrase"]
+        assert phrases[0]["RecognitionStatus"] == "Success" and expected in phrases[0]["DisplayText"].lower()
+    return check
+
+
 def _ready(result: dict) -> None:
     assert _ok_json(result)["status"] == "ready"
 
@@ -148,6 +171,9 @@ def _usage(result: dict) -> None:
     assert meters[DETECTION_METER] == 3  # the three detection rows above, one text record each
     vision = next(r for r in reports if r["serviceName"] == "vision")
     assert {m["name"]: m["quantity"] for m in vision["meters"]}[READ_METER] == 2  # two vision rows, a page each
+    speech = next(r for r in reports if r["serviceName"] == "speech")
+    # the two REST rows bill their clips' seconds (3.375 + 3.173); the websocket row adds its own
+    assert {m["name"]: m["quantity"] for m in speech["meters"]}[SPEECH_METER] >= 6.5
     document = next(r for r in reports if r["serviceName"] == "document")
     assert {m["name"]: m["quantity"] for m in document["meters"]}[DOCUMENT_READ_METER] == 1
     translator = next(r for r in reports if r["serviceName"] == "translator")
@@ -190,6 +216,12 @@ ROWS: list[Row] = [
     Row("translator", "transliterate-3.0", "POST",
         "/transliterate?api-version=3.0&language=ru&fromScript=Cyrl&toScript=Latn", [{"text": "Привет"}],
         _transliterated("Privet")),
+    Row("speech", "stt-rest-en", "POST", "/speech/recognition/conversation/cognitiveservices/v1?language=en-US",
+        SPEECH_EN, _speech_rest("understood every word")),
+    Row("speech", "stt-rest-de-multilingual", "POST",
+        "/speech/recognition/conversation/cognitiveservices/v1?language=de-DE", SPEECH_DE, _speech_rest("guten morgen")),
+    Row("speech", "stt-usp-websocket", "USP", "/speech/recognition/interactive/cognitiveservices/v1?language=en-US",
+        SPEECH_EN, _speech_usp("understood every word")),
     Row("platform", "ready", "GET", "/ready", None, _ready),
     Row("platform", "status", "GET", "/status", None, _status),
     Row("platform", "openapi", "GET", "/swagger/v1/swagger.json", None, _openapi),

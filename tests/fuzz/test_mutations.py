@@ -55,6 +55,41 @@ LANGUAGE = {
                   "keyPhraseExtractionTasks": [{}]}}, {}),
 }
 
+# Translator: 3.0 (bare arrays) and 2026-06-06 ({"inputs": ...}) on the same paths.
+TRANSLATOR = {
+    "translate-3.0": ("/translate", [{"Text": "The house is red."}, {"text": "<b>Le chat</b> est noir."}],
+                      {"api-version": [b"3.0"], "to": [b"es", b"fr", b"pt-pt"], "from": [b"en", b"fr", b""],
+                       "textType": [b"plain", b"Html"], "includeSentenceLength": [b"true"],
+                       "profanityAction": [b"Marked", b"Deleted"]}),
+    "translate-2026": ("/translate", {"inputs": [{"text": "The house is red.", "language": "en", "textType": "Html",
+                                                  "targets": [{"language": "es", "profanityAction": "Marked"},
+                                                              {"language": "fr"}]}]},
+                       {"api-version": [b"2026-06-06"]}),
+    "transliterate": ("/transliterate", [{"text": "こんにちは"}, {"text": "Привет"}],
+                      {"api-version": [b"3.0", b"2026-06-06"], "language": [b"ja", b"ru"],
+                       "fromScript": [b"Jpan", b"Cyrl"], "toScript": [b"Latn"]}),
+    "breaksentence": ("/breaksentence", [{"text": "Hello. How are you?"}], {"api-version": [b"3.0"],
+                                                                            "language": [b"en", b"xx"]}),
+    "dictionary": ("/dictionary/lookup", [{"text": "house"}], {"api-version": [b"3.0"], "from": [b"en"],
+                                                               "to": [b"es", b"fr"]}),
+}
+
+
+@pytest.mark.parametrize("name", list(TRANSLATOR))
+def test_translator_mutated_json(client: httpx.Client, name: str) -> None:
+    path, body, params = TRANSLATOR[name]
+    required = tuple(k for k in ("api-version", "to", "from", "language", "fromScript", "toScript") if k in params)
+
+    @FUZZ
+    @given(payload=st.just(body) | mutated_json(body) | mutated_json(body), query=query_string(params, required))
+    def run(payload, query: str) -> None:
+        response = client.post(f"{path}?{query}", content=json.dumps(payload, ensure_ascii=False).encode(),
+                               headers={"content-type": "application/json"})
+        check(response, f"{name} {query!r} {payload!r}"[:3000])
+
+    run()
+
+
 JSON_TYPES = ["application/json", "application/json; charset=utf-8", "text/json", "application/merge-patch+json",
               "text/plain", "application/octet-stream", "multipart/form-data; boundary=x", "", "application/json; charset=latin-1"]
 

@@ -2,12 +2,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import numpy as np
 import pytest
 
 from airgap.services.speech.recognition import Recognizers
 from airgap.services.speech.settings import SpeechSettings
 from tests.support.server import ServerProcess
+
+
+METER = "CognitiveServices.SpeechServices.Container.SpeechToTextSeconds"
+
+
+def billed_seconds(server: ServerProcess) -> float:
+    """Speech to text seconds in the server's usage records (``/records/usage-logs``)."""
+    reports = httpx.get(f"{server.url}/records/usage-logs", timeout=30).json()
+    reports = reports if isinstance(reports, list) else [reports]
+    return sum(m["quantity"] for r in reports if r.get("serviceName") == "speech" for m in r["meters"]
+               if m["name"] == METER)
 
 
 async def direct(_engine: str, fn, *args):

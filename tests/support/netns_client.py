@@ -3,6 +3,8 @@
 Run as ``nsenter --net=/proc/<pid>/ns/net python -m tests.support.netns_client`` with a JSON
 object on stdin: ``{"base_url", "ready_timeout", "requests": [{"name", "method", "path", "body"}]}``;
 ``body`` is JSON to send, or ``{"base64": ..., "content_type": ...}`` for raw bytes (images).
+``"method": "USP"`` runs one Speech SDK websocket turn (``tests/speech/usp_client.py``) on the
+WAV file in ``body``; its result's ``json`` is ``{"frames": [...]}``.
 With ``"poll": true`` the request starts a long-running operation: its ``Operation-Location``
 is polled until the status is final, and the result is that last poll (``accepted`` holds
 the first response's status).
@@ -52,6 +54,28 @@ def _poll(client: httpx.Client, url: str, deadline: float) -> httpx.Response:
         time.sleep(0.2)
 
 
+def _usp(base: str, request: dict) -> dict:
+    """One recognition turn over USP (``method: "USP"``, ``body``: a WAV file): the frames the server sent."""
+    import asyncio
+
+    from tests.speech.usp_client import UspClient
+
+    async def turn() -> dict:
+        url = "ws" + base.removeprefix("http") + request["path"]
+        async with UspClient(url) as client:
+            await client.start()
+            await client.send_wav(base64.b64decode(request["body"]["base64"]))
+            received = await client.read(timeout=120)
+        return {"frames": [{"path": p, "request_id": rid, "body": body} for p, rid, body in received.frames],
+                "close_code": received.close_code, "close_reason": received.close_reason}
+
+    try:
+        frames = asyncio.run(turn())
+    except Exception as exc:  # reported as the row's result, so the other rows still run
+        return {"status": 0, "content_type": "", "json": None, "text": f"{type(exc).__name__}: {exc}", "accepted": None}
+    return {"status": 101, "content_type": "", "json": frames, "text": json.dumps(frames)[:4000], "accepted": None}
+
+
 def main() -> int:
     job = json.load(sys.stdin)
     base = job["base_url"]
@@ -68,6 +92,9 @@ def main() -> int:
             time.sleep(0.2)
         if out["ready"]:
             for request in job["requests"]:
+                if request["method"] == "USP":  # the Speech SDK's websocket protocol
+                    out["results"][request["name"]] = _usp(base, request)
+                    continue
                 kwargs = _body(request.get("body"))
                 response = client.request(request["method"], request["path"], **kwargs)
                 accepted = None

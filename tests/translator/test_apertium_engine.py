@@ -76,6 +76,13 @@ def test_unknown_words_are_not_marked(engine):
 
 
 @requires_apertium
+def test_a_nul_inside_a_text_does_not_split_it(engine):
+    assert engine.translate(("en", "es"), ["The house\0 is red.", "The car."]) == ["La casa es roja.", "El coche."]
+    [entries] = engine.lookup(("en", "es"), ["ho\0use"])
+    assert entries
+
+
+@requires_apertium
 def test_html_keeps_its_markup(engine):
     [out] = engine.translate(("en", "es"), ['<p>Please send me the <b>invoice</b> by <a href="/x">Friday</a>.</p>'],
                              html=True)

@@ -260,3 +260,32 @@ def _billed(server) -> float:
     body = httpx.get(server.url + "/records/usage-logs", timeout=30).json()
     reports = body if isinstance(body, list) else [body]
     return sum(m["quantity"] for r in reports for m in r.get("meters", []) if m["name"] == METER)
+
+
+def test_text_without_letters_comes_back_as_it_is(http):
+    r = _post(http, "/translate", [{"text": "12345 !!!"}, {"text": ""}], to="es")
+    assert r.status_code == 200, r.text
+    assert [item["translations"][0]["text"] for item in r.json()] == ["12345 !!!", ""]
+
+
+def test_odd_values_are_4xx_never_500(http):
+    r = http.post("/translate", params={"api-version": "2026-06-06"}, json={"inputs": [
+        {"text": "x", "language": "en", "targets": [{"language": "es", "profanityAction": 3}]}]})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "400042"
+    r = _post(http, "/dictionary/lookup", [{"text": ""}, {"text": "^$[]/"}], **{"from": "en", "to": "es"})
+    assert [e["translations"] for e in r.json()] == [[], []]
+    r = _post(http, "/translate", [{"text": "<p><b>unclosed <i>tags</p><!-- x"}],
+              **{"from": "en", "to": "es", "textType": "html"})
+    assert r.status_code == 200
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ({"profanityAction": "Marked"}, "Esto es ***"),
+    ({"profanityAction": "Marked", "profanityMarker": "Tag"}, "Esto es <profanity>mierda</profanity>"),
+    ({"profanityAction": "Deleted"}, "Esto es"),
+    ({}, "Esto es mierda"),
+])
+def test_profanity_in_the_translation_is_marked_or_deleted(http, params, expected):
+    r = _post(http, "/translate", [{"text": "This is shit."}], **{"from": "en", "to": "es", **params})
+    assert r.status_code == 200, r.text
+    assert r.json()[0]["translations"][0]["text"].startswith(expected)

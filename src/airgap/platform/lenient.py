@@ -32,7 +32,7 @@ QUERY_NAMES = (
     "language", "pages", "readingOrder", "features", "locale", "outputContentFormat", "includeTextDetails",
     # Translator
     "from", "to", "suggestedFrom", "textType", "category", "allowFallback", "profanityAction", "profanityMarker",
-    "fromScript", "toScript", "scope", "includeSentenceLength", "includeAlignment",
+    "fromScript", "toScript", "scope", "includeSentenceLength", "includeAlignment", "sourceLanguage", "targetLanguage",
 )
 
 

@@ -194,8 +194,15 @@ class Connection:
             await self._close(POLICY, f"Unknown recognition mode '{self.mode}'; use interactive, conversation or "
                                       "dictation.")
             return
+        if not self.service.ready:  # the gateway's readiness gate normally answers this first
+            await self._refuse(subprotocol, 503, "ServiceUnavailable",
+                               "The speech models are still loading; retry when GET /ready returns 200.", "2")
+            return
         if not self.service.streams.acquire():
-            await self._refuse_busy(subprotocol)
+            await self._refuse(subprotocol, 429, "TooManyRequests",
+                               f"Too many concurrent recognition streams: this server serves "
+                               f"{self.service.streams.limit} at once (setting Speech:MaxStreams); retry when one "
+                               "has ended.", "1")
             return
         try:
             await self.ws.accept(subprotocol=subprotocol)
@@ -222,15 +229,14 @@ class Connection:
         finally:
             self.service.streams.release()
 
-    async def _refuse_busy(self, subprotocol: str | None) -> None:
-        """Too many streams: HTTP 429 on the upgrade (the SDK cancels with TooManyRequests), or,
-        where the server cannot answer an upgrade with a response, close code 1013 (try again later)."""
-        reason = (f"Too many concurrent recognition streams: this server serves {self.service.streams.limit} at once "
-                  "(setting Speech:MaxStreams); retry when one has ended.")
+    async def _refuse(self, subprotocol: str | None, status: int, code: str, reason: str, retry: str) -> None:
+        """Refuse the stream: an HTTP error on the upgrade (429 makes the SDK cancel with
+        TooManyRequests), or, where the server cannot answer an upgrade with a response, close
+        code 1013 (try again later) with the reason."""
         log.info("Refusing a speech stream: %s", reason)
         if "websocket.http.response" in self.ws.scope.get("extensions", {}):
-            error = {"error": {"code": "TooManyRequests", "message": reason}}
-            await self.ws.send_denial_response(JSONResponse(error, status_code=429, headers={"Retry-After": "1"}))
+            error = {"error": {"code": code, "message": reason}}
+            await self.ws.send_denial_response(JSONResponse(error, status_code=status, headers={"Retry-After": retry}))
             return
         await self.ws.accept(subprotocol=subprotocol)
         await self._close(TRY_AGAIN, reason)
@@ -271,12 +277,12 @@ class Connection:
                 await self._end_turn_on_close()
                 raise item
             message: usp.Message = item
-            if message.path == "speech.config":
+            if message.kind == "speech.config":
                 self.config = message.json()
-            elif message.path == "speech.context":
+            elif message.kind == "speech.context":
                 log.debug("speech.context %s: %s", message.request_id, message.body[:2000])
                 self._new_turn(message.request_id or usp.new_request_id(), message.json())
-            elif message.path == "audio":
+            elif message.kind == "audio":
                 await self._audio(message)
             # telemetry and anything else: nothing to answer
 
@@ -351,7 +357,7 @@ class Connection:
         # Frames already waiting are decoded together (a file arrives faster than real time).
         while size < BATCH_SAMPLES * 2:
             waiting = self.inbox.peek()
-            if not (isinstance(waiting, usp.Message) and waiting.path == "audio" and waiting.body
+            if not (isinstance(waiting, usp.Message) and waiting.kind == "audio" and waiting.body
                     and (waiting.request_id or turn.request_id) == turn.request_id):
                 break
             self.inbox.take()
@@ -413,10 +419,11 @@ class Connection:
         if len(tail) and not recognition.done:
             await self._emit(turn, await recognition.feed(tail, caught_up=False))
         await self._emit(turn, await recognition.finish())
-        if recognition.phrases == 0 and not timed_out and recognition.samples:
+        interactive = self.mode == "interactive"
+        if recognition.phrases == 0 and not timed_out and (recognition.samples or interactive):
             status = "NoMatch" if recognition.speech_heard else "InitialSilenceTimeout"
             await self._send("speech.phrase", stt_wire.no_match(status, 0, recognition.ticks))
-        elif self.mode != "interactive" and not timed_out:
+        elif not interactive and not timed_out:
             # The end of the audio: the SDK takes everything up to Offset + Duration as answered,
             # and does not replay it in a new turn.
             end = turn.last_phrase_end

@@ -32,10 +32,15 @@ class UspError(ValueError):
 
 @dataclass(frozen=True)
 class Message:
-    path: str                  # lower case: speech.config, speech.context, audio, telemetry, ...
+    path: str                  # as written: speech.config, speech.context, audio, telemetry, ...
     headers: Mapping[str, str]  # names in lower case
     body: bytes
     binary: bool
+
+    @property
+    def kind(self) -> str:
+        """The path in lower case, for comparing (the protocol's names are case-insensitive)."""
+        return self.path.lower()
 
     @property
     def request_id(self) -> str | None:
@@ -68,7 +73,7 @@ def _headers(block: str) -> dict[str, str]:
 
 
 def _message(headers: dict[str, str], body: bytes, binary: bool) -> Message:
-    path = headers.get("path", "").strip().lower()
+    path = headers.get("path", "").strip()
     if not path:
         raise UspError("A USP message has no Path header.")
     return Message(path, headers, body, binary)

@@ -10,7 +10,10 @@ characters for the dictionary. Characters are Unicode code points, as Azure coun
 
 from __future__ import annotations
 
+import email.parser
+import email.policy
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -19,13 +22,14 @@ import orjson
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from airgap.platform.body import read_json
+from airgap.platform.body import read_bytes, read_json
 from airgap.platform.context import RequestContext, request_context
-from airgap.platform.errors import ServiceUnavailable
+from airgap.platform.errors import BadRequest, ServiceUnavailable, UnsupportedMediaType
 from airgap.platform.responses import JSONResponse
+from airgap.services.translator import documents
 from airgap.services.translator import errors as E
-from airgap.services.translator.engines import catalog
-from airgap.services.translator.engines.base import EngineUnavailable, Route
+from airgap.services.translator.engines import catalog, profanity
+from airgap.services.translator.engines.base import EngineUnavailable
 from airgap.services.translator.engines.sentences import sentence_lengths
 from airgap.services.translator.engines.transliteration import UnsupportedScript
 from airgap.services.translator.errors import TranslatorError
@@ -96,10 +100,12 @@ def _flag(query: Query, name: str, fail: Callable[..., TranslatorError]) -> bool
     raise fail(E.INVALID_PARAMETER, f"{name} must be true or false, not {raw!r}.")
 
 
-def _choice(raw: str | None, choices: Sequence[str], default: str, number: int, what: str,
+def _choice(raw: Any, choices: Sequence[str], default: str, number: int, what: str,
             fail: Callable[..., TranslatorError]) -> str:
     if raw is None or raw == "":
         return default
+    if not isinstance(raw, str):
+        raise fail(number, f"{what} must be a string, one of {', '.join(choices)}.")
     for choice in choices:
         if choice.lower() == raw.strip().lower():
             return choice
@@ -141,6 +147,8 @@ def _text_items(body: Any, keys: Sequence[str], fail: Callable[..., TranslatorEr
 class Target:
     language: str
     script: str | None = None
+    profanity_action: str = "NoAction"
+    profanity_marker: str = "Asterisk"
 
 
 @dataclass
@@ -152,6 +160,7 @@ class Item:
     from_script: str | None = None
     detected: tuple[str, float] | None = None
     source_text: str | None = None  # the text in the language's default script, when from_script was given
+    passthrough: bool = False  # no language to translate from: the text comes back as it is
     results: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -184,26 +193,25 @@ class Translation:
                 code = _DETECTED.get(detection.language or "", detection.language or "")
                 it.detected = (code or "en", round(float(detection.confidence), 2))
                 it.source = (self.known.get(code.lower()) if code else None) or self.suggested
+                if it.source is None and not code:
+                    it.passthrough = True  # no letters (numbers, symbols, empty): nothing to translate
         # Group the work by (source, target, html) so each engine gets one batch per direction.
         groups: dict[tuple[str, str, bool], list[tuple[Item, int]]] = {}
         for it in items:
             for index, target in enumerate(it.targets):
-                source = it.source
+                source = target.language if it.passthrough else it.source
                 if source is None:
                     detected = it.detected[0] if it.detected else "?"
                     raise self.fail(E.UNSUPPORTED_LANGUAGE, f"The text of an element was detected as {detected!r}, "
                                     f"which no installed engine translates; pass from= to say its language.")
                 groups.setdefault((source, target.language, it.html), []).append((it, index))
                 it.results.append({})
-        routes: dict[tuple[str, str], Route | None] = {}
         for (source, target, html), members in groups.items():
             if source == target:
                 outputs = [it.source_text or it.text for it, _ in members]
                 system = "none"
             else:
-                route = routes.get((source, target))
-                if (source, target) not in routes:
-                    route = routes[(source, target)] = service.router.route(source, target)
+                route = service.router.route(source, target)
                 if route is None:
                     raise self.fail(E.UNSUPPORTED_LANGUAGE, f"No installed engine translates {source} to {target}, "
                                     "directly or through a pivot language.")
@@ -217,6 +225,8 @@ class Translation:
             if system not in self.systems:
                 self.systems.append(system)
             for (it, index), output in zip(members, outputs, strict=True):
+                wanted = it.targets[index]
+                output = profanity.apply(output, target, wanted.profanity_action, wanted.profanity_marker)
                 it.results[index] = {"text": output, "to": target, "system": system}
         for it in items:
             for index, target in enumerate(it.targets):
@@ -362,13 +372,14 @@ def _items_3_0(body: Any, query: Query, run: Translation, fail: Callable[..., Tr
     source = run.language(source_raw, E.INVALID_FROM, "source") if source_raw else None
     suggested = query.get("suggestedFrom")
     html = _choice(query.get("textType"), ("plain", "html"), "plain", E.INVALID_TEXT_TYPE, "textType", fail) == "html"
-    _options(query.get("category"), query.get("allowFallback"), query.get("profanityAction"),
-             query.get("profanityMarker"), fail)
+    action, marker = _options(query.get("category"), query.get("allowFallback"), query.get("profanityAction"),
+                              query.get("profanityMarker"), fail)
     to_script = query.get("toScript")
     from_script = query.get("fromScript")
     items = []
     for t in texts:
-        item = Item(t["Text"], source, html, [Target(lang, to_script) for lang in targets], from_script)
+        item = Item(t["Text"], source, html, [Target(lang, to_script, action, marker) for lang in targets],
+                    from_script)
         items.append(item)
     if suggested and source is None:
         try:
@@ -380,13 +391,13 @@ def _items_3_0(body: Any, query: Query, run: Translation, fail: Callable[..., Tr
 
 
 def _options(category: str | None, allow_fallback: str | None, action: str | None, marker: str | None,
-             fail: Callable[..., TranslatorError]) -> None:
+             fail: Callable[..., TranslatorError]) -> tuple[str, str]:
     fallback = (allow_fallback or "true").strip().lower() != "false"
     if category and category.strip().lower() != "general" and not fallback:
         raise fail(E.INVALID_CATEGORY, f"Category {category!r} is not available offline (only general); "
                    "allowFallback=true uses the general system.")
-    _choice(action, ("NoAction", "Marked", "Deleted"), "NoAction", E.INVALID_OPTIONS, "profanityAction", fail)
-    _choice(marker, ("Asterisk", "Tag"), "Asterisk", E.INVALID_OPTIONS, "profanityMarker", fail)
+    return (_choice(action, ("NoAction", "Marked", "Deleted"), "NoAction", E.INVALID_OPTIONS, "profanityAction", fail),
+            _choice(marker, ("Asterisk", "Tag"), "Asterisk", E.INVALID_OPTIONS, "profanityMarker", fail))
 
 
 def _items_2026(body: Any, run: Translation, fail: Callable[..., TranslatorError]) -> list[Item]:
@@ -426,13 +437,13 @@ def _items_2026(body: Any, run: Translation, fail: Callable[..., TranslatorError
             if deployment is not None and str(deployment).lower() != "general" and target.get("allowFallback") is False:
                 raise fail(E.INVALID_CATEGORY, f"{where}: deploymentName {deployment!r} is not available offline "
                            "(only general); allowFallback=true uses it.")
-            _choice(target.get("profanityAction"), ("NoAction", "Marked", "Deleted"), "NoAction",
-                    E.INVALID_OPTIONS, "profanityAction", fail)
-            _choice(target.get("profanityMarker"), ("Asterisk", "Tag"), "Asterisk", E.INVALID_OPTIONS,
-                    "profanityMarker", fail)
+            action = _choice(target.get("profanityAction"), ("NoAction", "Marked", "Deleted"), "NoAction",
+                             E.INVALID_OPTIONS, "profanityAction", fail)
+            marker = _choice(target.get("profanityMarker"), ("Asterisk", "Tag"), "Asterisk", E.INVALID_OPTIONS,
+                             "profanityMarker", fail)
             script = target.get("script")
             targets.append(Target(run.language(target["language"], E.INVALID_TO, "target"),
-                                  script if isinstance(script, str) else None))
+                                  script if isinstance(script, str) else None, action, marker))
         script = element.get("script")
         items.append(Item(text, source, html, targets, script if isinstance(script, str) else None))
     return items
@@ -573,7 +584,7 @@ async def _lookup(service: TranslatorService, request: Request, query: Query, ve
     values = []
     for word, per_word in zip(words, entries, strict=True):
         translations: list[dict[str, Any]] = []
-        for entry in per_word:
+        for entry in per_word if any(ch.isalnum() for ch in word) else []:
             pos = _POS.get(entry["tags"][0] if entry["tags"] else "", "OTHER")
             for target in entry["targets"]:
                 lemma = target["lemma"]
@@ -669,3 +680,103 @@ def languages_body(service: TranslatorService, scopes: tuple[str, ...], display:
 def _script(script: str, language: str, display: str) -> dict[str, str]:
     return {"code": script, "name": catalog.script_name(script, display),
             "nativeName": catalog.script_native_name(script, language), "dir": catalog.script_direction(script)}
+
+
+# --- synchronous document translation ----------------------------------------------------------
+
+DOCUMENT_PATH = "/translator/document:translate"
+_DOCUMENT_VERSION = re.compile(r"^20\d\d-\d\d-\d\d(-preview)?$")
+
+
+def _multipart(body: bytes, content_type: str) -> dict[str, tuple[str | None, str | None, bytes]]:
+    """The parts of a multipart/form-data body: name -> (file name, content type, bytes)."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
+    if not message.is_multipart():
+        raise BadRequest("The request body is not multipart/form-data: send the file as the form field "
+                         "'document' (curl -F \"document=@file.docx;type=...\").", inner_code="InvalidDocument")
+    parts = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if name:
+            payload = part.get_payload(decode=True) or b""
+            parts[str(name)] = (part.get_filename(), part.get_content_type() if part.get("content-type") else None,
+                                payload)
+    return parts
+
+
+def build_document_router(service: TranslatorService) -> APIRouter:
+    router = APIRouter(tags=["Translator documents"])
+
+    async def translate_document(request: Request, ctx: RequestContext = Depends(request_context)) -> Response:
+        query = Query(request)
+        version = query.get("api-version")
+        if not version or not _DOCUMENT_VERSION.match(version.strip()):
+            raise BadRequest(f"api-version {version!r} is missing or not valid: use e.g. api-version=2024-05-01.",
+                             code="InvalidArgument", inner_code="InvalidApiVersion")
+        target_raw, source_raw = query.get("targetLanguage"), query.get("sourceLanguage")
+        known = {code.lower(): code for code in service.router.languages()}
+        if not target_raw or target_raw.strip().lower() not in known:
+            raise BadRequest(f"targetLanguage {target_raw!r} is missing or not served here; GET "
+                             "/languages?api-version=3.0 lists the languages.", code="InvalidArgument",
+                             inner_code="InvalidTargetDocumentLanguage")
+        target = known[target_raw.strip().lower()]
+        content_type = request.headers.get("content-type", "")
+        if not content_type.lower().startswith("multipart/form-data"):
+            raise UnsupportedMediaType("Send the document as multipart/form-data in the field 'document'.",
+                                       inner_code="InvalidContentType")
+        body = await read_bytes(request, service.runtime.settings.max_file_bytes)
+        parts = _multipart(body, content_type)
+        if "document" not in parts:
+            raise BadRequest("The form has no 'document' field: send the file as -F \"document=@file;type=...\".",
+                             code="InvalidRequest", inner_code="MissingDocument")
+        filename, part_type, data = parts["document"]
+        try:
+            fmt = documents.detect_format(filename, part_type)
+            billed = documents.characters(fmt, data)
+        except documents.UnsupportedDocument as exc:
+            raise UnsupportedMediaType(str(exc), inner_code="InvalidDocumentFormat") from None
+        if source_raw:
+            source = known.get(source_raw.strip().lower())
+            if source is None:
+                raise BadRequest(f"sourceLanguage {source_raw!r} is not served here.", code="InvalidArgument",
+                                 inner_code="InvalidSourceDocumentLanguage")
+        else:
+            sample = documents.text_of(fmt, data)[:2000]
+            [detection] = await service.runtime.pool.run(service.detector.name, service.detector.detect,
+                                                         [sample], [None])
+            code = _DETECTED.get(detection.language or "", detection.language or "")
+            source = known.get(code.lower()) if code else None
+            if source is None:
+                raise BadRequest(f"The document's language ({code or 'unknown'}) is not served here; pass "
+                                 "sourceLanguage.", code="InvalidArgument", inner_code="InvalidSourceDocumentLanguage")
+        route = service.router.route(source, target) if source != target else None
+        if source != target and route is None:
+            raise BadRequest(f"No installed engine translates {source} to {target}.", code="InvalidArgument",
+                             inner_code="UnsupportedLanguagePair")
+
+        def translate(texts: Sequence[str], markup: bool) -> list[str]:
+            return list(texts) if route is None else service.router.translate(route, texts, markup)
+
+        try:
+            out = await service.runtime.pool.run(route.system if route else "none", documents.translate_document,
+                                                 fmt, data, translate)
+        except documents.UnsupportedDocument as exc:
+            raise UnsupportedMediaType(str(exc), inner_code="InvalidDocumentFormat") from None
+        except EngineUnavailable as exc:
+            raise ServiceUnavailable(f"Translation engine unavailable: {exc}. Retry shortly.",
+                                     headers={"Retry-After": "2"}) from exc
+        from airgap.services.translator.service import DOCUMENT_CHARACTERS
+
+        ctx.meter(DOCUMENT_CHARACTERS, billed)
+        headers = {"X-Metered-Usage": str(billed), "X-RequestId": ctx.request_id,
+                   "X-MT-System": route.system if route else "none"}
+        return Response(out, media_type=fmt.content_type, headers=headers)
+
+    router.add_api_route(DOCUMENT_PATH, translate_document, methods=["POST"], name="translator-document-translate",
+                         summary="Translate one document synchronously (text, HTML, Markdown, DOCX)",
+                         openapi_extra={"parameters": [
+                             {"name": n, "in": "query", "required": n in ("api-version", "targetLanguage"),
+                              "schema": {"type": "string"}}
+                             for n in ("api-version", "sourceLanguage", "targetLanguage")]})
+    return router

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from airgap.engines.langid import language_identifier
+from airgap.platform.errors import AZURE
 from airgap.platform.processes import ProcessSpec
 from airgap.platform.runtime import Runtime
 from airgap.services.base import Engine, Meter, Service
@@ -22,6 +23,7 @@ from airgap.services.translator.settings import TRANSLATOR_SETTINGS, TranslatorS
 
 APERTIUM_PROCESS = "apertium"
 TRANSLATED_CHARACTERS = "CognitiveServices.TextTranslation.Container.TranslatedCharacters"
+DOCUMENT_CHARACTERS = "CognitiveServices.TextTranslation.Container.OneDocumentTranslatedCharacters"
 
 
 class TranslatorService(Service):
@@ -33,11 +35,15 @@ class TranslatorService(Service):
     routes = ("/translate", "/transliterate", "/detect", "/breaksentence", "/dictionary", "/languages",
               "/translator")
     dialect = TRANSLATOR
+    # Document translation speaks the Azure envelope with string codes, as Document Translation does.
+    dialects = {"/translator/document": AZURE}
     settings = (TRANSLATOR_SETTINGS,)
     meters = (
         Meter(TRANSLATED_CHARACTERS, "character",
               "Characters of the input, once per target language (translate), or once (transliterate, "
               "detect, breaksentence, dictionary lookup and examples)."),
+        Meter(DOCUMENT_CHARACTERS, "character",
+              "Characters of the text of a document translated synchronously (document:translate)."),
     )
 
     def __init__(self, runtime: Runtime) -> None:
@@ -71,7 +77,7 @@ class TranslatorService(Service):
                             startup_timeout=60.0, health_interval=2.0)]
 
     def routers(self) -> Sequence[APIRouter]:
-        return [api.build_router(self)]
+        return [api.build_router(self), api.build_document_router(self)]
 
     def engines(self) -> Sequence[Engine]:
         engines: list[Any] = [self.detector, self.apertium, self.transliterator]

@@ -127,7 +127,7 @@ class ApertiumClient:
                                                      ConnectionResetError)):
                     continue  # a kept-alive connection the process closed: once more on a new one
                 raise EngineUnavailable(f"the Apertium engine process did not answer: {exc}") from exc
-            if response.status == 503 or response.status >= 500:
+            if response.status >= 500:
                 raise EngineUnavailable(f"the Apertium engine process failed: {payload[:300]!r}")
             if response.status != 200:
                 raise RuntimeError(f"Apertium engine process answered {response.status}: {payload[:300]!r}")

@@ -452,7 +452,7 @@ class Dictionary:
         self.bilingual = Pool([bilingual])
 
     def lookup(self, words: Sequence[str]) -> list[list[dict]]:
-        analysed = self.analyser.run([_escape(w) for w in words])
+        analysed = self.analyser.run([_escape(w.replace("\0", "")) or "-" for w in words])
         per_word: list[list[tuple[str, list[str]]]] = []
         queries: list[str] = []
         for output in analysed:
@@ -526,6 +526,8 @@ class Engine:
 
     def translate(self, mode: str, texts: Sequence[str], markup: bool) -> list[str]:
         deformat = deformat_html if markup else deformat_text
+        # NUL ends a segment in null-flush mode: one inside a text would split it in two.
+        texts = [t.replace("\0", "") for t in texts]
         results = list(texts)
         todo = [i for i, t in enumerate(texts) if t.strip()]
         if todo:
@@ -613,6 +615,15 @@ class Handler(BaseHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that went away (airgap closed a kept-alive connection) is not an error; anything
+        else is one line on stderr, not a traceback in the server's log."""
+        kind, value = sys.exc_info()[:2]
+        if kind is not None and issubclass(kind, (ConnectionError, TimeoutError)):
+            return
+        print(f"apertium engine: request from {client_address} failed: {kind.__name__ if kind else '?'}: {value}",
+              file=sys.stderr, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
