@@ -46,8 +46,20 @@ $(TRANSLATION1)/.installed: requirements-translation1.lock | $(BIN)/python
 	$(TRANSLATION1)/bin/pip install --quiet -r requirements-translation1.lock
 	touch $@
 
+# Microsoft's Azure ML inference server (azmlinfsrv: Flask, gunicorn), the reference that
+# tests/scoring/test_differential.py and bench/score_server.py run `airgap score` against; its own
+# environment so that its pins (Flask, pydantic 2.12, wrapt) stay out of .venv. With numpy,
+# scikit-learn and onnxruntime at .venv's versions, so that both servers run the same scripts.
+AZMLINFSRV := .venv-azmlinfsrv
+AZMLINFSRV_REQUIREMENT := azureml-inference-server-http==1.5.1 numpy==2.4.6 scikit-learn==1.9.1 onnxruntime==1.32.0
+
+$(AZMLINFSRV)/.installed: requirements-azmlinfsrv.lock | $(BIN)/python
+	rm -rf $(AZMLINFSRV) && $(BIN)/python -m venv $(AZMLINFSRV)
+	$(AZMLINFSRV)/bin/pip install --quiet -r requirements-azmlinfsrv.lock
+	touch $@
+
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test $(FR31)/.installed $(TRANSLATION1)/.installed
+install-test: $(VENV)/.installed-test $(FR31)/.installed $(TRANSLATION1)/.installed $(AZMLINFSRV)/.installed
 
 # A development licence authority and a licence for every bundled service live in $(STATE)/
 # (created on first run, reused after): the server runs in disconnected mode, as in production.
@@ -77,6 +89,9 @@ lock:
 	rm -rf /tmp/airgap-lock-fr31 && $(PYTHON) -m venv /tmp/airgap-lock-fr31
 	/tmp/airgap-lock-fr31/bin/pip install --quiet "$(FR31_REQUIREMENT)"
 	/tmp/airgap-lock-fr31/bin/pip freeze > requirements-fr31.lock
+	rm -rf /tmp/airgap-lock-azmlinfsrv && $(PYTHON) -m venv /tmp/airgap-lock-azmlinfsrv
+	/tmp/airgap-lock-azmlinfsrv/bin/pip install --quiet $(AZMLINFSRV_REQUIREMENT)
+	/tmp/airgap-lock-azmlinfsrv/bin/pip freeze > requirements-azmlinfsrv.lock
 
 clean:
-	rm -rf $(VENV) $(FR31) $(STATE)
+	rm -rf $(VENV) $(FR31) $(AZMLINFSRV) $(STATE)

@@ -197,6 +197,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="CTranslate2 threads per decode")
     parser.add_argument("--streams", default="1,2,4,6", help="concurrent real-time streams to try (tiny.en)")
     parser.add_argument("--stream-clips", type=int, default=6, help="clips in each real-time stream")
+    parser.add_argument("--partials-ms", type=int, default=1000, help="Speech:HypothesisIntervalMs (0: off)")
+    parser.add_argument("--streams-only", action="store_true", help="only the real-time streams (tiny.en)")
     args = parser.parse_args()
     clips = quality_set(args.clips, noisy_every=4)
     seconds = _audio_seconds(clips)
@@ -204,6 +206,9 @@ def main() -> None:
           f"{os.cpu_count()} CPUs; beam {args.beam}, {args.threads} threads per decode\n")
     print(f"| model | path | WER clean | WER noisy | time (s) | RTF | vs reference | RSS (MB) |")
     print("|---|---|---|---|---|---|---|---|")
+    if args.streams_only:
+        streams(args, clips)
+        return
     for model in args.models.split(","):
         ref, ref_time = reference(model, clips, args.beam, args.threads)
         rows = [("faster-whisper direct (reference)", ref, ref_time, "")]
@@ -228,16 +233,27 @@ def main() -> None:
                       f"{took / ref_time:.2f} | {extra} |")
             print(f"| {model} | server, websocket (one stream, as a file) | {e / n:.1%} (all) | | {ws_time:.1f} | "
                   f"{ws_time / (seconds + len(clips)):.3f} | {ws_time / ref_time:.2f} | |")
-            if model == "tiny.en" and args.streams:
-                print("\nReal-time streams (tiny.en, partial results on), each "
-                      f"{args.stream_clips} utterances at the speed of speech:\n")
-                print("| streams | latency end of speech -> phrase, median (s) | p90 (s) | worst lag after the audio (s) |")
-                print("|---|---|---|---|")
-                stream_clips = clips[: args.stream_clips]
-                for count in (int(c) for c in args.streams.split(",")):
-                    median, p90, lag = real_time(server, stream_clips, count)
-                    print(f"| {count} | {median:.2f} | {p90:.2f} | {lag:.2f} |", flush=True)
-                print()
+    if "tiny.en" in args.models.split(",") and args.streams:
+        streams(args, clips)
+
+
+def streams(args: argparse.Namespace, clips: list[Clip]) -> None:
+    folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-speech-streams-{os.getpid()}"
+    (folder / "output").mkdir(parents=True, exist_ok=True)
+    server = ServerProcess(settings=["Services=speech", "Speech:Model=tiny.en", f"Speech:BeamSize={args.beam}",
+                                     f"Speech:ThreadsPerDecode={args.threads}", "Speech:MaxStreams=64",
+                                     f"Speech:HypothesisIntervalMs={args.partials_ms}"],
+                           output_dir=folder / "output", log_path=folder / "server.log")
+    with server:
+        print(f"\nReal-time streams (tiny.en, beam {args.beam}, partial results every {args.partials_ms} ms when a "
+              f"thread is free), each {args.stream_clips} utterances at the speed of speech:\n")
+        print("| streams | latency end of speech -> phrase, median (s) | p90 (s) | worst lag after the audio (s) | RSS (MB) |")
+        print("|---|---|---|---|---|")
+        stream_clips = clips[: args.stream_clips]
+        for count in (int(c) for c in args.streams.split(",")):
+            median, p90, lag = real_time(server, stream_clips, count)
+            print(f"| {count} | {median:.2f} | {p90:.2f} | {lag:.2f} | {rss_mb(server.process.pid)[0]:.0f} |",
+                  flush=True)
 
 
 if __name__ == "__main__":

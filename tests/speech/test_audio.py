@@ -128,3 +128,56 @@ def test_ogg_opus_is_decoded_with_ffmpeg():
     assert abs(len(samples) - 16_000) < 1_000  # Opus adds its pre-skip and padding
     with pytest.raises(AudioError, match="could not be decoded"):
         decode_file(b"OggS" + b"\x00" * 60, "audio/ogg")
+
+
+def test_audio_too_long_is_refused_before_it_is_decoded():
+    from airgap.services.speech.audio import AudioTooLong
+
+    long = wav(tone(3.0), 16_000)
+    with pytest.raises(AudioTooLong, match="3.0 s"):
+        decode_file(long, max_seconds=2)
+    with pytest.raises(AudioTooLong):
+        decode_file(ogg_opus(tone(3.0)), "audio/ogg", max_seconds=2)
+    assert len(decode_file(long, max_seconds=3)) == 48_000
+
+
+def test_mutated_wav_files_decode_or_fail_with_an_audio_error():
+    """Any bytes: samples or AudioError, never another exception (a 500) or a hang."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    base = wav(tone(0.2), 16_000)
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(st.tuples(st.integers(0, 80), st.integers(0, 255)), max_size=6), st.integers(0, len(base)),
+           st.sampled_from(["audio/wav", "audio/ogg", "audio/pcm", None]))
+    def check(edits, cut, content_type):
+        data = bytearray(base[:max(cut, 1)])
+        for position, value in edits:
+            if position < len(data):
+                data[position] = value
+        try:
+            samples = decode_file(bytes(data), content_type, max_seconds=5)
+        except AudioError:
+            return
+        assert samples.dtype == np.float32 and len(samples) <= 5 * 16_000 + 16_000
+
+    check()
+
+
+def test_random_bytes_through_the_stream_decoder():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.binary(max_size=600), max_size=5))
+    def check(frames):
+        decoder = StreamDecoder()
+        try:
+            for frame in frames:
+                decoder.feed(frame)
+            decoder.flush()
+        except AudioError:
+            pass
+
+    check()

@@ -44,7 +44,7 @@ def test_one_sentence(recognizers):
 
 
 def test_three_utterances_are_three_phrases_in_order_at_their_times(recognizers):
-    texts = SENTENCES[:3]
+    texts = SENTENCES[1:4]
     starts, parts, position = [], [silence(0.5)], 0.5
     for text in texts:
         spoken = speak(text)

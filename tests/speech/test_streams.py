@@ -120,6 +120,7 @@ def test_a_client_that_hangs_up_mid_stream_leaves_the_server_serving(strict_serv
 @pytest.mark.parametrize(("frame", "reason"), [
     ("X-RequestId:0123\r\n\r\n{}", "no Path"),
     (b"\x7f\xff" + b"Path:audio\r\n", "header bytes"),
+    ("Path:speech.context\r\nX-RequestId:0123\r\n\r\n{not json", "not JSON"),
 ])
 def test_frames_that_are_not_usp_close_with_1007(speech_server, frame, reason):
     async def go():

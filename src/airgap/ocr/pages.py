@@ -9,6 +9,7 @@ ends in a ``BadRequest`` with one of Azure's Vision error codes.
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -21,8 +22,11 @@ MIN_SIDE, MAX_SIDE = 50, 10_000  # pixels, Azure Read's image dimension limits
 MAX_PAGES = 2_000
 RENDER_DPI = 300  # scanned PDF pages are rendered at this resolution for OCR
 MAX_PDF_INCHES = 17  # Azure Read and Document Intelligence: PDF pages up to 17 x 17 inches
-# A decompression bomb is refused before it is decoded.
+# A decompression bomb is refused before it is decoded: by Pillow when it opens one past twice
+# this many pixels (``_too_large``), by ``_check_size`` from the header below that. Pillow's own
+# warning on the way (its words, not ours) says nothing the size check does not.
 Image.MAX_IMAGE_PIXELS = MAX_SIDE * MAX_SIDE
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 _SIGNATURES = (
     (b"%PDF-", "pdf"),
@@ -107,7 +111,29 @@ def selected(count: int, ranges: list[tuple[int, int | None]] | None, spec: str 
     return numbers
 
 
-def open_document(data: bytes, pages: str | None = None) -> list[PageSource]:
+class Document:
+    """The selected pages of an upload, checked and not yet decoded.
+
+    ``open_document`` reads only headers: the kind of file, its page count and each selected
+    page's size (an image's dimensions, a PDF page's size in points). Iterating yields one
+    ``PageSource`` at a time, decoded or rendered only then: a reader that drops each page before
+    taking the next holds one page in memory, whatever the length of the document."""
+
+    def __init__(self, data: bytes, kind: str, numbers: list[int]) -> None:
+        self.data, self.kind, self.numbers = data, kind, numbers
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __iter__(self) -> Iterator[PageSource]:
+        if self.kind == "pdf":
+            return _pdf_pages(self.data, self.numbers)
+        return _image_pages(self.data, self.kind, self.numbers)
+
+
+def open_document(data: bytes, pages: str | None = None) -> Document:
+    """The upload's selected pages, checked from headers (a broken or oversized file is a
+    ``BadRequest`` now); nothing is decoded until the document is iterated."""
     if not data:
         raise BadRequest("The request has no image or document; send the file's bytes as "
                          "application/octet-stream, or a JSON body with its url.", code="InvalidImage")
@@ -117,24 +143,66 @@ def open_document(data: bytes, pages: str | None = None) -> list[PageSource]:
                          code="InvalidImageFormat")
     ranges = parse_pages(pages)
     if kind == "pdf":
-        return list(_pdf_pages(data, ranges, pages))
-    return list(_image_pages(data, kind, ranges, pages))
+        return Document(data, kind, _pdf_numbers(data, ranges, pages))
+    return Document(data, kind, _image_numbers(data, kind, ranges, pages))
 
 
-def _image_pages(data: bytes, kind: str, ranges, spec) -> Iterator[ImagePage]:
+def _open_image(data: bytes, kind: str) -> Image.Image:
+    """The image with its headers read and nothing decoded."""
     try:
-        image = Image.open(io.BytesIO(data))
-        frames = getattr(image, "n_frames", 1)
-        numbers = selected(frames, ranges, spec)
-        for number in numbers:
+        return Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:
+        raise _too_large(kind) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise _undecodable(kind, exc) from None
+
+
+def _image_numbers(data: bytes, kind: str, ranges, spec) -> list[int]:
+    image = _open_image(data, kind)
+    try:
+        numbers = selected(getattr(image, "n_frames", 1), ranges, spec)
+        for number in numbers:  # a frame's size is in its header: seek reads no pixels
             image.seek(number - 1)
-            frame = image.copy()
-            _check_size(frame, number)
-            frame.load()
-            yield ImagePage(number, frame.convert("L") if frame.mode not in ("L", "RGB") else frame)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise BadRequest(f"The {kind.upper()} image could not be decoded ({exc}); the file may be truncated "
-                         "or corrupt.", code="InvalidImageFormat") from None
+            _check_size(image, number)
+        return numbers
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise _undecodable(kind, exc) from None
+    finally:
+        image.close()
+
+
+def _image_pages(data: bytes, kind: str, numbers: list[int]) -> Iterator[ImagePage]:
+    image = _open_image(data, kind)
+    frames = getattr(image, "n_frames", 1)
+    try:
+        for number in numbers:
+            try:
+                image.seek(number - 1)
+                _check_size(image, number)  # before a single pixel is decoded
+                # A TIFF frame is copied out (the file moves on to the next one); a single image
+                # is decoded in place.
+                frame = image.copy() if frames > 1 else image
+                frame.load()
+                page = ImagePage(number, frame.convert("L") if frame.mode not in ("L", "RGB") else frame)
+            except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as exc:
+                raise _undecodable(kind, exc) from None
+            del frame
+            yield page
+            del page  # the reader has the page; only one is alive at a time
+    finally:
+        if frames > 1:
+            image.close()
+
+
+def _undecodable(kind: str, exc: BaseException) -> BadRequest:
+    return BadRequest(f"The {kind.upper()} image could not be decoded ({exc}); the file may be truncated "
+                      "or corrupt.", code="InvalidImageFormat")
+
+
+def _too_large(kind: str) -> BadRequest:
+    return BadRequest(f"The {kind.upper()} image has far more pixels than the {MAX_SIDE}x{MAX_SIDE} pixels an "
+                      f"image may have; images must be between {MIN_SIDE}x{MIN_SIDE} and {MAX_SIDE}x{MAX_SIDE} "
+                      "pixels.", code="InvalidImageSize")
 
 
 def _check_size(image: Image.Image, number: int) -> None:
@@ -147,7 +215,9 @@ def _check_size(image: Image.Image, number: int) -> None:
 
 def _check_pdf_size(width: float, height: float, number: int) -> None:
     """Azure's PDF page limit (17 x 17 inches), and a floor that still renders to MIN_SIDE pixels: a page
-    outside it would render to gigapixels (minutes, gigabytes) or to a few pixels the OCR engine rejects."""
+    outside it would render to gigapixels (minutes, gigabytes) or to a few pixels the OCR engine rejects.
+    Checked from the page's size in points before anything is rendered: at RENDER_DPI the largest page
+    is 5100 x 5100 pixels."""
     low, high = MIN_SIDE * 72 / RENDER_DPI, MAX_PDF_INCHES * 72
     if not (low <= width <= high and low <= height <= high):
         raise BadRequest(
@@ -155,30 +225,56 @@ def _check_pdf_size(width: float, height: float, number: int) -> None:
             f"{low / 72:.2f} and {MAX_PDF_INCHES} inches on each side.", code="InvalidImageSize")
 
 
-def _pdf_pages(data: bytes, ranges, spec) -> Iterator[PageSource]:
+def _open_pdf(data: bytes):
     import pypdfium2 as pdfium
 
     try:
-        pdf = pdfium.PdfDocument(data)
+        return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise BadRequest(f"The PDF could not be opened ({exc}); it may be corrupt or password-protected.",
                          code="InvalidImageFormat") from None
+
+
+def _pdf_numbers(data: bytes, ranges, spec) -> list[int]:
+    import pypdfium2 as pdfium
+
+    pdf = _open_pdf(data)
     try:
-        for number in selected(len(pdf), ranges, spec):
-            page = pdf[number - 1]
-            try:
-                width, height = page.get_size()
-                _check_pdf_size(width, height, number)
-                lines = _text_layer(page)
-                if lines:
-                    yield TextLayerPage(number, round(width / 72, 4), round(height / 72, 4), lines)
-                else:  # a scanned page: no text layer, read the picture
-                    image = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
-                    yield ImagePage(number, image, unit_per_pixel=1 / RENDER_DPI, unit="inch")
-            finally:
-                page.close()
+        numbers = selected(len(pdf), ranges, spec)
+        for number in numbers:  # the page's box, without loading or rendering the page
+            width, height = pdf.get_page_size(number - 1)
+            _check_pdf_size(width, height, number)
+        return numbers
     except pdfium.PdfiumError as exc:
         raise BadRequest(f"A page of the PDF could not be read ({exc}).", code="InvalidImageFormat") from None
+    finally:
+        pdf.close()
+
+
+def _pdf_pages(data: bytes, numbers: list[int]) -> Iterator[PageSource]:
+    import pypdfium2 as pdfium
+
+    pdf = _open_pdf(data)
+    try:
+        for number in numbers:
+            try:
+                page = pdf[number - 1]
+                try:
+                    width, height = page.get_size()
+                    _check_pdf_size(width, height, number)
+                    lines = _text_layer(page)
+                    if lines:
+                        source: PageSource = TextLayerPage(number, round(width / 72, 4), round(height / 72, 4), lines)
+                    else:  # a scanned page: no text layer, read the picture
+                        image = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
+                        source = ImagePage(number, image, unit_per_pixel=1 / RENDER_DPI, unit="inch")
+                        del image
+                finally:
+                    page.close()
+            except pdfium.PdfiumError as exc:
+                raise BadRequest(f"A page of the PDF could not be read ({exc}).", code="InvalidImageFormat") from None
+            yield source
+            del source  # the reader has the page; only one is alive at a time
     finally:
         pdf.close()
 

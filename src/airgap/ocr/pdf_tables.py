@@ -1,4 +1,10 @@
-"""Ruled tables drawn in born-digital PDFs, found by pdfplumber from the page's own lines."""
+"""Ruled tables drawn in born-digital PDFs, found by pdfplumber from the page's own lines, and the
+selection marks and barcodes drawn on such pages.
+
+``PdfDrawings`` answers page by page (a reader streams the pages: each page's parsed objects
+and rendering are dropped before the next); ``pdf_grids`` and ``pdf_drawings`` answer for
+several pages at once.
+"""
 
 from __future__ import annotations
 
@@ -10,23 +16,51 @@ from airgap.ocr.grids import Grid, grid_from_cells
 _POINTS_PER_INCH = 72
 
 
-def pdf_grids(data: bytes, page_numbers: Iterable[int]) -> dict[int, list[Grid]]:
-    """page number -> grids of that page, in inches from the top-left corner."""
-    import pdfplumber
+class PdfDrawings:
+    """The drawn tables, marks and barcodes of a born-digital PDF's pages, one page at a time."""
 
-    found: dict[int, list[Grid]] = {}
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for number in page_numbers:
-            if not 1 <= number <= len(pdf.pages):
-                continue
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._plumber = None
+
+    def grids(self, number: int) -> list[Grid]:
+        """Grids of page ``number``, in inches from the top-left corner."""
+        import pdfplumber
+
+        if self._plumber is None:
+            self._plumber = pdfplumber.open(io.BytesIO(self.data))
+        pages = self._plumber.pages
+        if not 1 <= number <= len(pages):
+            return []
+        page = pages[number - 1]
+        try:
             grids = []
-            for table in pdf.pages[number - 1].find_tables():
+            for table in page.find_tables():
                 boxes = [tuple(v / _POINTS_PER_INCH for v in cell) for cell in table.cells]
                 grid = grid_from_cells(boxes, tolerance=2 / _POINTS_PER_INCH)
                 if grid is not None:
                     grids.append(grid)
-            found[number] = grids
-    return found
+            return grids
+        finally:
+            page.close()  # its parsed objects: the next page starts from nothing
+
+    def drawings(self, number: int, marks: bool, barcodes: bool) -> tuple[list, list]:
+        """(selection marks, barcodes) of page ``number``."""
+        return pdf_drawings(self.data, [number], marks, barcodes).get(number, ([], []))
+
+    def close(self) -> None:
+        if self._plumber is not None:
+            self._plumber.close()
+            self._plumber = None
+
+
+def pdf_grids(data: bytes, page_numbers: Iterable[int]) -> dict[int, list[Grid]]:
+    """page number -> grids of that page, in inches from the top-left corner."""
+    drawings = PdfDrawings(data)
+    try:
+        return {number: drawings.grids(number) for number in page_numbers}
+    finally:
+        drawings.close()
 
 
 RENDER_DPI = 200  # born-digital pages are rendered once at this resolution for drawn marks and barcodes

@@ -179,6 +179,7 @@ class Connection:
         self.turn: Turn | None = None
         self.inbox = Inbox()
         self.config: dict[str, Any] = {}
+        self.options = Options(None, "simple", "masked", False, (), 5000, 500)  # from the URL, in serve()
         self.stream_samples = 0  # audio samples of the whole connection, for Speech:MaxStreamSeconds
         self._send_lock = asyncio.Lock()
         self._closed = False
@@ -277,14 +278,17 @@ class Connection:
                 await self._end_turn_on_close()
                 raise item
             message: usp.Message = item
-            if message.kind == "speech.config":
-                self.config = message.json()
-            elif message.kind == "speech.context":
-                log.debug("speech.context %s: %s", message.request_id, message.body[:2000])
-                self._new_turn(message.request_id or usp.new_request_id(), message.json())
-            elif message.kind == "audio":
-                await self._audio(message)
-            # telemetry and anything else: nothing to answer
+            try:
+                if message.kind == "speech.config":
+                    self.config = message.json()
+                elif message.kind == "speech.context":
+                    log.debug("speech.context %s: %s", message.request_id, message.body[:2000])
+                    self._new_turn(message.request_id or usp.new_request_id(), message.json())
+                elif message.kind == "audio":
+                    await self._audio(message)
+                # telemetry and anything else: nothing to answer
+            except usp.UspError as exc:  # a body that is not JSON
+                raise Closing(BAD_DATA, str(exc)) from None
 
     async def _send(self, path: str, body: Any) -> None:
         assert self.turn is not None

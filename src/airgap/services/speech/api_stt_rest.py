@@ -19,7 +19,7 @@ from airgap.platform.context import RequestContext, request_context
 from airgap.platform.errors import BadRequest, NotFound, PayloadTooLarge
 from airgap.platform.responses import JSONResponse
 from airgap.services.speech import stt_languages, stt_wire
-from airgap.services.speech.audio import SAMPLE_RATE, AudioError, decode_file, ticks
+from airgap.services.speech.audio import SAMPLE_RATE, AudioError, AudioTooLong, decode_file, ticks
 from airgap.services.speech.meters import SPEECH_TO_TEXT_SECONDS
 from airgap.services.speech.recognition import UnsupportedLanguage, recognize_clip
 
@@ -45,16 +45,16 @@ def build_router(service: SpeechService) -> APIRouter:
             raise BadRequest(str(exc), code="InvalidArgument", inner_code="UnsupportedLanguage") from None
         data = await _read_audio(request, service.runtime.settings.max_file_bytes)
         pool = service.runtime.pool
+        limit = service.options.max_rest_seconds
         try:
-            samples = await pool.run("speech-decoder", decode_file, data, request.headers.get("content-type"))
+            samples = await pool.run("speech-decoder", decode_file, data, request.headers.get("content-type"), limit)
+        except AudioTooLong as exc:
+            raise BadRequest(f"The audio lasts {exc.seconds:.1f} s or more; REST for short audio takes at most "
+                             f"{limit:g} s (setting Speech:MaxAudioSeconds). Use the Speech SDK (websocket) for "
+                             "longer audio.", code="InvalidArgument", inner_code="AudioTooLong") from None
         except AudioError as exc:
             raise BadRequest(str(exc), code="InvalidArgument", inner_code="InvalidAudioFormat") from None
         seconds = len(samples) / SAMPLE_RATE
-        limit = service.options.max_rest_seconds
-        if seconds > limit:
-            raise BadRequest(f"The audio lasts {seconds:.1f} s; REST for short audio takes at most {limit:g} s "
-                             "(setting Speech:MaxAudioSeconds). Use the Speech SDK (websocket) for longer audio.",
-                             code="InvalidArgument", inner_code="AudioTooLong")
         if not len(samples):
             raise BadRequest("The audio has no samples (a WAV header without data); send the recorded audio.",
                              code="InvalidArgument", inner_code="InvalidAudioFormat")

@@ -34,6 +34,15 @@ class AudioError(ValueError):
     """The audio cannot be used; the message says why."""
 
 
+class AudioTooLong(AudioError):
+    """More audio than the caller accepts (found before it is all decoded)."""
+
+    def __init__(self, seconds: float, limit: float) -> None:
+        super().__init__(f"The audio lasts {seconds:.1f} s or more; at most {limit:g} s are accepted.")
+        self.seconds = seconds
+        self.limit = limit
+
+
 class TruncatedHeader(AudioError):
     """The bytes end inside the WAV header (a stream may still bring the rest)."""
 
@@ -263,7 +272,7 @@ class StreamDecoder:
         return self.source_frames / self.format.sample_rate if self.format else 0.0
 
 
-def decode_wav(data: bytes) -> np.ndarray:
+def decode_wav(data: bytes, max_seconds: float | None = None) -> np.ndarray:
     """A whole WAV file → 16 kHz mono float32."""
     header = parse_wav_header(data)
     end = len(data)
@@ -273,39 +282,54 @@ def decode_wav(data: bytes) -> np.ndarray:
             raise AudioError(f"The WAV file is truncated: its header announces {header.data_size} bytes of samples, "
                              f"the upload has {len(data) - header.data_offset}.")
     body = data[header.data_offset:end]
+    seconds = len(body) / header.format.frame_bytes / header.format.sample_rate
+    if max_seconds is not None and seconds > max_seconds:
+        raise AudioTooLong(seconds, max_seconds)  # known from the header: nothing is decoded
     decoder = StreamDecoder(header.format, header=False)
     samples = decoder.feed(body)
     return np.concatenate([samples, decoder.flush()])
 
 
-def decode_file(data: bytes, content_type: str | None = None) -> np.ndarray:
-    """An upload (WAV, or Ogg/Opus and what else FFmpeg reads) → 16 kHz mono float32."""
+def decode_file(data: bytes, content_type: str | None = None, max_seconds: float | None = None) -> np.ndarray:
+    """An upload (WAV, or Ogg/Opus and what else FFmpeg reads) → 16 kHz mono float32.
+
+    ``max_seconds``: longer audio raises ``AudioTooLong`` as soon as that is known (from a WAV
+    header; while decoding compressed audio), so a small upload cannot become gigabytes of samples.
+    """
     if not data:
         raise AudioError("The request has no audio: send WAV (PCM) or Ogg/Opus bytes in the body.")
     if is_wav(data):
-        return decode_wav(data)
+        return decode_wav(data, max_seconds)
     kind = (content_type or "").split(";")[0].strip().lower()
     if data[:4] == b"OggS" or kind in ("audio/ogg", "audio/webm", "audio/mpeg", "audio/mp3", "audio/flac"):
-        return _decode_with_ffmpeg(data)
+        return _decode_with_ffmpeg(data, max_seconds)
     if kind in ("audio/pcm", "audio/l16", "audio/raw"):
+        if max_seconds is not None and len(data) / 2 / SAMPLE_RATE > max_seconds:
+            raise AudioTooLong(len(data) / 2 / SAMPLE_RATE, max_seconds)
         decoder = StreamDecoder(PCM_16K, header=False)
         return np.concatenate([decoder.feed(data), decoder.flush()])
     raise AudioError("The audio is not a WAV file (no RIFF/WAVE header); send WAV with PCM samples, "
                      "or Ogg/Opus with Content-Type audio/ogg; codecs=opus.")
 
 
-def _decode_with_ffmpeg(data: bytes) -> np.ndarray:
+def _decode_with_ffmpeg(data: bytes, max_seconds: float | None = None) -> np.ndarray:
     import av
 
+    limit = None if max_seconds is None else int(max_seconds * SAMPLE_RATE)
     try:
         with av.open(io.BytesIO(data), mode="r") as container:
             if not container.streams.audio:
                 raise AudioError("The upload has no audio stream.")
             resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
-            parts = []
+            parts: list[np.ndarray] = []
+            decoded = 0
             for frame in container.decode(audio=0):
                 frame.pts = None
-                parts.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(frame))
+                for out in resampler.resample(frame):
+                    parts.append(out.to_ndarray().reshape(-1))
+                    decoded += len(parts[-1])
+                if limit is not None and decoded > limit:
+                    raise AudioTooLong(decoded / SAMPLE_RATE, max_seconds or 0)
             parts.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(None))
     except AudioError:
         raise

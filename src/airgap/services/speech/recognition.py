@@ -66,6 +66,20 @@ class Recognizers:
             self._multilingual = WhisperRecognizer(settings.multilingual_model, settings.threads_per_decode, workers,
                                                    settings.beam_size)
         self._lock = threading.Lock()
+        self.workers = workers
+        self.busy = 0  # Whisper calls queued or running on the inference pool (the event loop's count)
+
+    @property
+    def spare(self) -> bool:
+        """An inference thread is free: partial results may use it without delaying a final one."""
+        return self.busy < self.workers
+
+    async def call(self, run: Run, recognizer: WhisperRecognizer, fn: Callable[..., Any], *args: Any) -> Any:
+        self.busy += 1
+        try:
+            return await run(recognizer.name, fn, *args)
+        finally:
+            self.busy -= 1
 
     def load(self) -> None:
         self.primary.load()
@@ -214,16 +228,17 @@ class StreamRecognition:
     async def _decode(self, span: Span) -> Event:
         audio, first = self._slice(span.start, span.end)
         recognizer = self.choice.recognizer
+        call = self.recognizers.call
         if not recognizer.ready:
-            await self.run(recognizer.name, self.recognizers.ensure_loaded, recognizer)
+            await call(self.run, recognizer, self.recognizers.ensure_loaded, recognizer)
         code = self._code
         if self.choice.identifying and (code is None or self.choice.continuous_lid):
             codes = tuple(stt_languages.whisper_code(c) for c in self.choice.candidates)
-            code, _p = await self.run(recognizer.name, recognizer.identify, audio, codes)
+            code, _p = await call(self.run, recognizer, recognizer.identify, audio, codes)
             if not self.choice.continuous_lid:
                 self._code = code
-        utterance = await self.run(recognizer.name, recognizer.recognize, audio, first, code, (),
-                                   (span.start, span.end), self.prompt)
+        utterance = await call(self.run, recognizer, recognizer.recognize, audio, first, code, (),
+                               (span.start, span.end), self.prompt)
         locale = self.choice.locale or stt_languages.locale_for(utterance.language, self.choice.candidates)
         return Event("phrase", utterance.offset, utterance.duration, utterance=utterance, locale=locale)
 
@@ -234,8 +249,10 @@ class StreamRecognition:
         recognizer = self.choice.recognizer
         if not recognizer.ready:
             return None  # the model loads with the first phrase; no partials before it
+        if not self.recognizers.spare:
+            return None  # every inference thread is busy (other streams' phrases): finals first
         audio, _first = self._slice(start, self.samples)
-        text = await self.run(recognizer.name, recognizer.partial, audio, self._code)
+        text = await self.recognizers.call(self.run, recognizer, recognizer.partial, audio, self._code)
         self._last_hypothesis = self.samples
         if not text or text == self._last_text:
             return None

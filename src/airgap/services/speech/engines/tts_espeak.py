@@ -1,0 +1,128 @@
+"""espeak-ng: the client of its engine process (``tts_espeak_server.py``) and its voices.
+
+espeak-ng is GPL, so it runs in its own process, supervised by the platform; this module talks to it
+over loopback HTTP. It gives three things: IPA phonemes for Piper voices, speech for the languages
+no neural voice covers (about 100), and word times (which Piper and Flite do not report).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import struct
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from airgap.services.speech.engines import tts_espeak_server
+from airgap.services.speech.engines.tts_types import Audio, Prosody, SynthesisError, WordTime
+
+SERVER_SCRIPT = Path(tts_espeak_server.__file__).resolve()
+BASE_RATE = 175  # espeak-ng's default words per minute
+BASE_PITCH = 50  # 0..100
+
+
+def server_argv(port: str) -> list[str]:
+    """The engine process's command line (``{port}`` filled in by the supervisor)."""
+    return [sys.executable, "-I", str(SERVER_SCRIPT), "--host", "127.0.0.1", "--port", port]
+
+
+class EspeakClient:
+    """Talks to the engine process; ``base_url`` gives its address at call time (it moves on restart)."""
+
+    def __init__(self, base_url: Callable[[], str], timeout: float = 60.0) -> None:
+        self._base_url = base_url
+        self.timeout = timeout
+        self._local = threading.local()
+
+    def _connection(self, url: str) -> http.client.HTTPConnection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None or getattr(self._local, "url", None) != url:
+            if conn is not None:
+                conn.close()
+            parts = urlsplit(url)
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
+            self._local.conn, self._local.url = conn, url
+        return conn
+
+    def _call(self, method: str, path: str, body: dict | None = None) -> tuple[str, bytes]:
+        try:
+            url = self._base_url()
+        except Exception as exc:  # the process is not running (yet)
+            raise SynthesisError(f"the espeak-ng engine process is not available: {exc}") from exc
+        data = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": "application/json"} if data is not None else {}
+        for attempt in (1, 2):
+            conn = self._connection(url)
+            try:
+                conn.request(method, path, body=data, headers=headers)
+                response = conn.getresponse()
+                payload = response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                self._local.conn = None
+                if attempt == 1 and isinstance(exc, (http.client.RemoteDisconnected, BrokenPipeError,
+                                                     ConnectionResetError)):
+                    continue  # a kept-alive connection the process closed: once more on a new one
+                raise SynthesisError(f"the espeak-ng engine process did not answer: {exc}") from exc
+            if response.status != 200:
+                raise SynthesisError(f"the espeak-ng engine process answered {response.status}: {payload[:300]!r}")
+            return response.getheader("Content-Type") or "", payload
+        raise AssertionError("unreachable")
+
+    def health(self) -> bool:
+        try:
+            return bool(json.loads(self._call("GET", "/health")[1]).get("ok"))
+        except (SynthesisError, ValueError):
+            return False
+
+    def voices(self) -> list[dict]:
+        return json.loads(self._call("GET", "/voices")[1])["voices"]
+
+    def phonemes(self, voice: str, clauses: Sequence[str]) -> list[str]:
+        return json.loads(self._call("POST", "/phonemes", {"voice": voice, "clauses": list(clauses)})[1])["phonemes"]
+
+    def speak(self, voice: str, text: str, rate: int = BASE_RATE, pitch: int = BASE_PITCH,
+              volume: int = 100) -> tuple[np.ndarray, int, list[tuple[int, int, int]]]:
+        """PCM, its sample rate and the words as ``(start, length, sample)``."""
+        _, payload = self._call("POST", "/speak", {"voice": voice, "text": text, "rate": rate, "pitch": pitch,
+                                                   "volume": volume})
+        (size,) = struct.unpack_from(">I", payload)
+        head = json.loads(payload[4:4 + size])
+        pcm = np.frombuffer(payload[4 + size:], dtype="<i2").astype(np.int16)
+        return pcm, int(head["sample_rate"]), [tuple(w) for w in head["words"]]
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+
+
+class EspeakVoice:
+    """One espeak-ng voice (``de``, ``en-us+f3``: a language with a variant)."""
+
+    engine = "espeak-ng"
+
+    def __init__(self, client: EspeakClient, name: str) -> None:
+        self.client = client
+        self.name = name
+        self.sample_rate = 22050
+
+    def synthesize(self, text: str, prosody: Prosody) -> Audio:
+        rate = int(round(min(max(BASE_RATE * prosody.rate, 80), 450)))
+        pitch = int(round(min(max(BASE_PITCH * prosody.pitch, 0), 100)))
+        pcm, rate_hz, words = self.client.speak(self.name, text, rate=rate, pitch=pitch)
+        self.sample_rate = rate_hz
+        return Audio(pcm, rate_hz, _word_times(words, len(pcm)))
+
+
+def _word_times(words: list[tuple[int, int, int]], total: int) -> list[WordTime]:
+    out = []
+    for i, (start, length, sample) in enumerate(words):
+        end = words[i + 1][2] if i + 1 < len(words) else total
+        out.append(WordTime(start, length, sample, max(0, end - sample)))
+    return out
