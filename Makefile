@@ -79,12 +79,16 @@ image: | $(BIN)/python
 
 # Re-resolve the pins from pyproject.toml (needs the package registry). requirements.lock covers
 # every service's extra (`all`); the images install one extra each, constrained by it.
+# Pins already in the lock files are kept (an upgrade is its own change: `make lock KEEP_PINS=`);
+# only what pyproject.toml added is resolved anew.
+KEEP_PINS ?= 1
 lock:
 	rm -rf /tmp/airgap-lock && $(PYTHON) -m venv /tmp/airgap-lock
 	/tmp/airgap-lock/bin/pip install --quiet --upgrade pip
-	/tmp/airgap-lock/bin/pip install --quiet ".[all]"
+	cat requirements.lock requirements-test.lock > /tmp/airgap-lock-pins.txt
+	/tmp/airgap-lock/bin/pip install --quiet $(if $(KEEP_PINS),-c /tmp/airgap-lock-pins.txt) ".[all]"
 	/tmp/airgap-lock/bin/pip freeze --exclude airgap > requirements.lock
-	/tmp/airgap-lock/bin/pip install --quiet ".[test]"
+	/tmp/airgap-lock/bin/pip install --quiet $(if $(KEEP_PINS),-c /tmp/airgap-lock-pins.txt) ".[test]"
 	/tmp/airgap-lock/bin/pip freeze --exclude airgap | grep -vxFf requirements.lock > requirements-test.lock || true
 	rm -rf /tmp/airgap-lock-fr31 && $(PYTHON) -m venv /tmp/airgap-lock-fr31
 	/tmp/airgap-lock-fr31/bin/pip install --quiet "$(FR31_REQUIREMENT)"

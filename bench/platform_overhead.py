@@ -100,15 +100,19 @@ def start_ceiling(path: Path, workers: int, tmp: Path) -> Server:
     return server
 
 
-def start_airgap(workers: int, tmp: Path) -> Server:
+def start_airgap(workers: int, tmp: Path, unmetered: bool = False) -> Server:
     from airgap.authority.dev import bootstrap
+    from airgap.platform.usage.recorder import UNMETERED_ENV, UNMETERED_VALUE
 
     settings = bootstrap(tmp / "state", ["language"])  # authority, licence, output: disconnected mode
     port = free_port()
     log = tmp / f"airgap-{workers}.log"
     cmd = [sys.executable, "-m", "airgap", "serve", *settings, "Host=127.0.0.1", f"Port={port}",
            "Services=language", f"Workers={workers}", "Logging:Console:LogLevel:Default=Warning"]
-    proc = subprocess.Popen(cmd, stdout=open(log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    env = {k: v for k, v in os.environ.items() if k != UNMETERED_ENV}
+    if unmetered:  # diagnosis only: what the usage journal costs
+        env[UNMETERED_ENV] = UNMETERED_VALUE
+    proc = subprocess.Popen(cmd, stdout=open(log, "wb"), stderr=subprocess.STDOUT, start_new_session=True, env=env)
     server = _wait(Server("airgap", proc, f"http://127.0.0.1:{port}", log), "/ready")
     httpx.post(server.url + ANALYZE, content=BODY, headers={"Content-Type": "application/json"},
                timeout=60).raise_for_status()
@@ -142,7 +146,7 @@ PAIRS = (  # (label, ceiling path, airgap path, method, body)
 
 def measure(workers: int, args: argparse.Namespace, tmp: Path) -> list[tuple]:
     ceiling = start_ceiling(args.ceiling, workers, tmp)
-    airgap = start_airgap(workers, tmp)
+    airgap = start_airgap(workers, tmp, args.unmetered)
     rows = []
     try:
         for label, ceiling_path, airgap_path, method, body in PAIRS:
@@ -169,6 +173,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[16, 64])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--ceiling", type=Path, default=CEILING)
+    parser.add_argument("--unmetered", action="store_true",
+                        help="diagnosis: airgap without the usage journal (AIRGAP_BENCH_UNMETERED), to see what it costs")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench needs wrk: apt-get install -y wrk")
@@ -180,7 +186,7 @@ def main() -> None:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"\n{len(TEXT)}-character document; median of {args.rounds} alternating rounds of {args.seconds} s; "
-          "wrk -t2; airgap licensed (disconnected) with metering on")
+          f"wrk -t2; airgap licensed (disconnected) with metering {'OFF (diagnosis)' if args.unmetered else 'on'}")
     print(f"{'workers':>7} {'request':<7} {'conc':>4} | {'ceiling req/s':>13} {'p50 ms':>7} {'p99 ms':>7} | "
           f"{'airgap req/s':>12} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} | {'ratio':>5}")
     for workers, label, c, a, b, ratio in rows:

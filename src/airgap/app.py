@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from airgap import __version__
-from airgap.platform import health, lenient, processes, records_routes, swagger
+from airgap.platform import health, lenient, processes, records_routes, route_index, swagger
 from airgap.platform.errors import ApiError, BadRequest, MethodNotAllowed, NotFound
 from airgap.platform.executor import InferencePool
 from airgap.platform.gateway import Gate, GatewayMiddleware
@@ -99,8 +99,9 @@ def create_app(
         for router in service.routers():
             app.include_router(router)
 
+    express = route_index.install(app)  # routes found by path, not by a walk; @express endpoints called directly
     _install_error_handlers(app, runtime)
-    app.add_middleware(GatewayMiddleware, runtime=runtime, gates=gates, recorder=recorder)
+    app.add_middleware(GatewayMiddleware, runtime=runtime, gates=gates, recorder=recorder, express=express)
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(lenient.LenientMiddleware)  # outermost: path and query names in canonical case
     return app

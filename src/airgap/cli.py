@@ -16,6 +16,7 @@ from airgap import __version__, records_cli
 from airgap.authority import cli as authority_cli
 from airgap.authority import dev
 from airgap.platform.settings import Settings, SettingsError, settings_help
+from airgap.scoring import cli as score_cli
 from airgap.services import registry
 
 EULA_MESSAGE = (
@@ -40,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     records_cli.add_parser(commands)
     authority_cli.add_parser(commands)
     dev.add_parser(commands)
+    score_cli.add_parser(commands)
     return parser
 
 
@@ -56,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return records_cli.run(args)
     if args.command == "authority":
         return authority_cli.run(args)
+    if args.command == "score":
+        return score_cli.run(args)
     if args.command == "dev":
         return _dev(args)
     return 2

@@ -124,4 +124,5 @@ def serve(settings: Settings) -> None:
         timeout_graceful_shutdown=8,
         server_header=False,
         http="airgap.platform.http_head:BoundedHttpToolsProtocol",  # 431 past 32 KiB of request head
+        ws="airgap.platform.ws_protocol:ClosingWebSocketProtocol",  # shutdown closes with 1001 and a reason
     )

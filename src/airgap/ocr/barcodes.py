@@ -44,7 +44,7 @@ def find_barcodes(image: Image.Image) -> list[Barcode]:
 
     formats = tuple(getattr(zxingcpp.BarcodeFormat, name) for name in _SEARCHED)
     found = []
-    for result in zxingcpp.read_barcodes(image.convert("L"), formats=formats):
+    for result in zxingcpp.read_barcodes(image if image.mode == "L" else image.convert("L"), formats=formats):
         kind = _KINDS.get(result.format.name)
         if kind is None or not result.valid:
             continue

@@ -75,11 +75,11 @@ _MIN_LINE = 0.08  # a ruling line is at least this share of the page's width / h
 def _runs(mask: np.ndarray, min_length: int) -> list[tuple[int, int, int]]:
     """(index, start, end) of dark runs at least ``min_length`` long along axis 1, row by row."""
     found = []
-    padded = np.pad(mask.astype(np.int8), ((0, 0), (1, 1)))
-    changes = np.diff(padded, axis=1)
+    # Row by row: a page-sized temporary per step would cost several times the page's pixels.
     for index in np.nonzero((mask.sum(axis=1) >= min_length))[0]:
-        starts = np.nonzero(changes[index] == 1)[0]
-        ends = np.nonzero(changes[index] == -1)[0]
+        changes = np.diff(np.concatenate(([0], mask[index].view(np.int8), [0])))
+        starts = np.nonzero(changes == 1)[0]
+        ends = np.nonzero(changes == -1)[0]
         for start, end in zip(starts, ends, strict=True):
             if end - start >= min_length:
                 found.append((int(index), int(start), int(end)))
@@ -100,10 +100,17 @@ def _lines(runs: list[tuple[int, int, int]]) -> list[tuple[float, int, int]]:
     return [(line[4] / line[5], int(line[1]), int(line[2])) for line in lines]
 
 
+def dark_pixels(image: Image.Image) -> np.ndarray:
+    """A boolean array, True where the page is inked (one byte per pixel, no other page-sized copy kept)."""
+    gray = np.asarray(image if image.mode == "L" else image.convert("L"))
+    dark = gray < _DARK
+    del gray
+    return dark
+
+
 def find_ruled_grids(image: Image.Image) -> list[Grid]:
     """Grids of the ruled tables in a page image (pixel coordinates)."""
-    gray = np.asarray(image.convert("L"))
-    dark = gray < _DARK
+    dark = dark_pixels(image)
     height, width = dark.shape
     horizontal = _lines(_runs(dark, int(width * _MIN_LINE)))
     vertical = _lines(_runs(dark.T, int(height * _MIN_LINE)))

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from airgap.ocr.grids import dark_pixels
 from airgap.ocr.types import Line, Polygon, rectangle
 
-_DARK = 128
 _SELECTED_INK = 0.12  # share of the inner area that is dark for a ticked box
 
 
@@ -28,14 +28,13 @@ class Mark:
 
 
 def find_marks(image: Image.Image, min_side: int = 10, max_side: int = 90) -> list[Mark]:
-    dark = np.asarray(image.convert("L")) < _DARK
+    dark = dark_pixels(image)
     height, width = dark.shape
     runs: dict[int, list[tuple[int, int]]] = {}
-    padded = np.pad(dark.astype(np.int8), ((0, 0), (1, 1)))
-    changes = np.diff(padded, axis=1)
-    for y in np.nonzero(dark.sum(axis=1) >= min_side)[0]:
-        starts = np.nonzero(changes[y] == 1)[0]
-        ends = np.nonzero(changes[y] == -1)[0]
+    for y in np.nonzero(dark.sum(axis=1) >= min_side)[0]:  # row by row: no page-sized temporaries
+        changes = np.diff(np.concatenate(([0], dark[y].view(np.int8), [0])))
+        starts = np.nonzero(changes == 1)[0]
+        ends = np.nonzero(changes == -1)[0]
         found = [(int(s), int(e)) for s, e in zip(starts, ends, strict=True) if min_side <= e - s <= max_side]
         if found:
             runs[int(y)] = found

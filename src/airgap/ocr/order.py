@@ -39,6 +39,7 @@ _ALIGN = 0.6  # line heights: the rows right of a gutter start this close to one
 _TEXT_WORDS = 2.5  # mean words per fragment on each side of a gutter (running text, not cells)
 _ROW_OVERLAP = 0.5  # share of the smaller height two fragments overlap vertically on one row
 _BLOCK_GAP = 1.3  # line heights between two lines of one block
+_GLUE = 0.22  # line heights: two fragments closer than this (no space between) cut one word in two
 
 
 # -- the upright frame ---------------------------------------------------------------------------
@@ -115,8 +116,7 @@ def assemble(lines: Sequence[Line], angle: float, grids: Sequence[Grid] = ()) ->
     chains = _join(fragments, typical)
     result = []
     for chain in chains:
-        words = [w for f in chain for w in f.words]
-        boxes = [b for f in chain for b in f.boxes]
+        words, boxes = _glued(chain, frame)
         source = chain[0].source
         if len(chain) == 1 and list(source.words) == words:
             result.append(source)  # as the engine read it: keep its polygon
@@ -125,6 +125,30 @@ def assemble(lines: Sequence[Line], angle: float, grids: Sequence[Grid] = ()) ->
                max(b[3] for b in boxes))
         result.append(Line(" ".join(w.text for w in words), frame.polygon(box), tuple(words), source.handwritten))
     return tuple(result)
+
+
+def _glued(chain: list[_Fragment], frame: _Frame) -> tuple[list[Word], list[Box]]:
+    """The chain's words; where the engine cut a word in two between fragments (Tesseract splits
+    "10:" into "10" and ":" at a column edge it imagines), the two halves, touching, are one word."""
+    words: list[Word] = list(chain[0].words)
+    boxes: list[Box] = list(chain[0].boxes)
+    previous = chain[0]
+    for fragment in chain[1:]:
+        first, box = fragment.words[0], fragment.boxes[0]
+        height = max(fragment.height, previous.height)
+        previous = fragment
+        if box[0] - boxes[-1][2] < _GLUE * height:
+            last = boxes[-1]
+            union = (min(last[0], box[0]), min(last[1], box[1]), max(last[2], box[2]), max(last[3], box[3]))
+            words[-1] = Word(words[-1].text + first.text, frame.polygon(union),
+                             min(words[-1].confidence, first.confidence))
+            boxes[-1] = union
+            words.extend(fragment.words[1:])
+            boxes.extend(fragment.boxes[1:])
+        else:
+            words.extend(fragment.words)
+            boxes.extend(fragment.boxes)
+    return words, boxes
 
 
 def _rect(box: Box) -> Polygon:

@@ -9,18 +9,27 @@ ends in a ``BadRequest`` with one of Azure's Vision error codes.
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
+from airgap.ocr.settings import DEFAULT_PAGE_MEMORY_MB
 from airgap.ocr.types import Line, Word, rectangle
 from airgap.platform.errors import BadRequest
 
 MIN_SIDE, MAX_SIDE = 50, 10_000  # pixels, Azure Read's image dimension limits
 MAX_PAGES = 2_000
-RENDER_DPI = 300  # scanned PDF pages are rendered at this resolution for OCR
+RENDER_DPI = 300  # scanned PDF pages are rendered at this resolution for OCR (less if the page budget is short)
+# Memory one page may take while it is read (``Ocr:PageMemoryMb``): the decoded picture, and the
+# work on it, which measures at up to WORK_BYTES_PER_PIXEL bytes a pixel (layout with Tesseract:
+# the page, Tesseract's own copies, ruling lines, barcodes, check boxes). A page whose decoding
+# alone would pass the budget is refused from its header; a larger page than the work fits is read
+# at a lower resolution (coordinates are still reported in the page's own pixels or inches).
+WORK_BYTES_PER_PIXEL = 7
+DECODING_MARGIN = 1.1  # the decoder's own buffers beside the pixels
 MAX_PDF_INCHES = 17  # Azure Read and Document Intelligence: PDF pages up to 17 x 17 inches
 # A decompression bomb is refused before it is decoded: by Pillow when it opens one past twice
 # this many pixels (``_too_large``), by ``_check_size`` from the header below that. Pillow's own
@@ -42,8 +51,11 @@ _SIGNATURES = (
 class ImagePage:
     number: int
     image: Image.Image
-    unit_per_pixel: float = 1.0  # 1/dpi for rendered PDF pages (reported in inches)
+    # Page units per pixel of ``image``: 1/dpi for rendered PDF pages (reported in inches), the
+    # reduction of an image read at a lower resolution than it has.
+    unit_per_pixel: float = 1.0
     unit: str = "pixel"
+    size: tuple[float, float] | None = None  # the page's width and height in its unit; None: the image's
 
 
 @dataclass(frozen=True)
@@ -119,21 +131,22 @@ class Document:
     ``PageSource`` at a time, decoded or rendered only then: a reader that drops each page before
     taking the next holds one page in memory, whatever the length of the document."""
 
-    def __init__(self, data: bytes, kind: str, numbers: list[int]) -> None:
-        self.data, self.kind, self.numbers = data, kind, numbers
+    def __init__(self, data: bytes, kind: str, numbers: list[int], budget: int) -> None:
+        self.data, self.kind, self.numbers, self.budget = data, kind, numbers, budget
 
     def __len__(self) -> int:
         return len(self.numbers)
 
     def __iter__(self) -> Iterator[PageSource]:
         if self.kind == "pdf":
-            return _pdf_pages(self.data, self.numbers)
-        return _image_pages(self.data, self.kind, self.numbers)
+            return _pdf_pages(self.data, self.numbers, self.budget)
+        return _image_pages(self.data, self.kind, self.numbers, self.budget)
 
 
-def open_document(data: bytes, pages: str | None = None) -> Document:
+def open_document(data: bytes, pages: str | None = None, page_memory_mb: int = DEFAULT_PAGE_MEMORY_MB) -> Document:
     """The upload's selected pages, checked from headers (a broken or oversized file is a
-    ``BadRequest`` now); nothing is decoded until the document is iterated."""
+    ``BadRequest`` now); nothing is decoded until the document is iterated, one page at a time
+    within ``page_memory_mb`` (``Ocr:PageMemoryMb``)."""
     if not data:
         raise BadRequest("The request has no image or document; send the file's bytes as "
                          "application/octet-stream, or a JSON body with its url.", code="InvalidImage")
@@ -142,9 +155,27 @@ def open_document(data: bytes, pages: str | None = None) -> Document:
         raise BadRequest("Input data is not a valid image or PDF. Supported formats: JPEG, PNG, BMP, TIFF and PDF.",
                          code="InvalidImageFormat")
     ranges = parse_pages(pages)
+    budget = page_memory_mb * 2**20
     if kind == "pdf":
-        return Document(data, kind, _pdf_numbers(data, ranges, pages))
-    return Document(data, kind, _image_numbers(data, kind, ranges, pages))
+        return Document(data, kind, _pdf_numbers(data, ranges, pages), budget)
+    return Document(data, kind, _image_numbers(data, kind, ranges, pages, budget), budget)
+
+
+def working_scale(pixels: float, budget: int) -> float:
+    """The linear scale at which a page of ``pixels`` is read within ``budget`` bytes (1: as it is)."""
+    most = budget / WORK_BYTES_PER_PIXEL
+    return 1.0 if pixels <= most else math.sqrt(most / pixels)
+
+
+def _decoding_bytes(image: Image.Image) -> int:
+    """Memory that decoding ``image`` takes, from its header: its pixels as Pillow holds them (one
+    byte for bilevel, grey and palette, two for 16-bit grey, four for colour), plus the grey (or
+    smaller) copy taken of them.
+    A colour JPEG is decoded straight to grey (``Image.draft``), one byte a pixel."""
+    width, height = image.size
+    grey = ("1", "L", "P", "RGB", "YCbCr") if image.format == "JPEG" else ("1", "L", "P")
+    size = 1 if image.mode in grey else 2 if image.mode.startswith("I;16") else 4
+    return int(width * height * (size + 1) * DECODING_MARGIN)
 
 
 def _open_image(data: bytes, kind: str) -> Image.Image:
@@ -157,13 +188,13 @@ def _open_image(data: bytes, kind: str) -> Image.Image:
         raise _undecodable(kind, exc) from None
 
 
-def _image_numbers(data: bytes, kind: str, ranges, spec) -> list[int]:
+def _image_numbers(data: bytes, kind: str, ranges, spec, budget: int) -> list[int]:
     image = _open_image(data, kind)
     try:
         numbers = selected(getattr(image, "n_frames", 1), ranges, spec)
         for number in numbers:  # a frame's size is in its header: seek reads no pixels
             image.seek(number - 1)
-            _check_size(image, number)
+            _check_size(image, number, budget)
         return numbers
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise _undecodable(kind, exc) from None
@@ -171,27 +202,52 @@ def _image_numbers(data: bytes, kind: str, ranges, spec) -> list[int]:
         image.close()
 
 
-def _image_pages(data: bytes, kind: str, numbers: list[int]) -> Iterator[ImagePage]:
+def _image_pages(data: bytes, kind: str, numbers: list[int], budget: int) -> Iterator[ImagePage]:
     image = _open_image(data, kind)
     frames = getattr(image, "n_frames", 1)
     try:
         for number in numbers:
             try:
                 image.seek(number - 1)
-                _check_size(image, number)  # before a single pixel is decoded
-                # A TIFF frame is copied out (the file moves on to the next one); a single image
-                # is decoded in place.
-                frame = image.copy() if frames > 1 else image
-                frame.load()
-                page = ImagePage(number, frame.convert("L") if frame.mode not in ("L", "RGB") else frame)
+                _check_size(image, number, budget)  # before a single pixel is decoded
+                page = _decoded(image, number, budget, frames > 1)
             except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as exc:
                 raise _undecodable(kind, exc) from None
-            del frame
             yield page
             del page  # the reader has the page; only one is alive at a time
     finally:
         if frames > 1:
             image.close()
+
+
+def _decoded(image: Image.Image, number: int, budget: int, frame: bool) -> ImagePage:
+    """The current frame of ``image`` in grey, at the resolution its work fits in ``budget``."""
+    width, height = image.size
+    scale = working_scale(width * height, budget)
+    target = (max(1, round(width * scale)), max(1, round(height * scale)))
+    if image.format == "JPEG":
+        image.draft("L", target)  # decodes grey at 1/2, 1/4 or 1/8 of the size straight away
+    # Decoded in place, then the picture's own pixels are dropped as soon as a grey (or smaller)
+    # copy of them exists: only one page-sized picture outlives this function.
+    image.load()
+    gray = image if image.mode == "L" and not frame else image.convert("L")
+    if gray is not image:
+        _drop_pixels(image, frame)
+    if gray.size != target:
+        smaller = gray.resize(target, Image.Resampling.BOX)
+        if gray is image:
+            _drop_pixels(image, frame)
+        gray = smaller
+    if gray.size == (width, height):
+        return ImagePage(number, gray)
+    return ImagePage(number, gray, unit_per_pixel=width / gray.width, size=(width, height))
+
+
+def _drop_pixels(image: Image.Image, frame: bool) -> None:
+    if frame:
+        image.im = None  # this frame's pixels; seeking to the next frame decodes that one afresh
+    else:
+        image.close()
 
 
 def _undecodable(kind: str, exc: BaseException) -> BadRequest:
@@ -205,12 +261,18 @@ def _too_large(kind: str) -> BadRequest:
                       "pixels.", code="InvalidImageSize")
 
 
-def _check_size(image: Image.Image, number: int) -> None:
+def _check_size(image: Image.Image, number: int, budget: int) -> None:
     width, height = image.size
     if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
         raise BadRequest(
             f"Page {number} is {width}x{height} pixels; images must be between {MIN_SIDE}x{MIN_SIDE} and "
             f"{MAX_SIDE}x{MAX_SIDE} pixels.", code="InvalidImageSize")
+    needed = _decoding_bytes(image)
+    if needed > budget:
+        raise BadRequest(
+            f"Page {number} ({width}x{height} pixels, {image.mode}) would take {needed / 2**20:.0f} MB to decode; "
+            f"this server reads pages within {budget / 2**20:.0f} MB (Ocr:PageMemoryMb). Send it with fewer "
+            "pixels or in grayscale.", code="InvalidImageSize")
 
 
 def _check_pdf_size(width: float, height: float, number: int) -> None:
@@ -251,7 +313,7 @@ def _pdf_numbers(data: bytes, ranges, spec) -> list[int]:
         pdf.close()
 
 
-def _pdf_pages(data: bytes, numbers: list[int]) -> Iterator[PageSource]:
+def _pdf_pages(data: bytes, numbers: list[int], budget: int) -> Iterator[PageSource]:
     import pypdfium2 as pdfium
 
     pdf = _open_pdf(data)
@@ -266,8 +328,12 @@ def _pdf_pages(data: bytes, numbers: list[int]) -> Iterator[PageSource]:
                     if lines:
                         source: PageSource = TextLayerPage(number, round(width / 72, 4), round(height / 72, 4), lines)
                     else:  # a scanned page: no text layer, read the picture
-                        image = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
-                        source = ImagePage(number, image, unit_per_pixel=1 / RENDER_DPI, unit="inch")
+                        # At RENDER_DPI, or less where the page's work would not fit the budget
+                        # (page size x dpi, known before rendering).
+                        dpi = RENDER_DPI * working_scale(width * height * (RENDER_DPI / 72) ** 2, budget)
+                        image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+                        source = ImagePage(number, image, unit_per_pixel=1 / dpi, unit="inch",
+                                           size=(round(width / 72, 4), round(height / 72, 4)))
                         del image
                 finally:
                     page.close()

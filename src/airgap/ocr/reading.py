@@ -2,9 +2,9 @@
 
 Runs in the inference pool. The result is the engine-neutral ``Page`` list the
 wire modules serialise; coordinates are scaled into each page's unit here.
-With ``tables=True`` ruled tables are found too (from the PDF's drawing, or
-from the ruling lines of an image, which are erased before OCR because
-Tesseract misreads text boxed in by lines), and unruled ones from the alignment
+Ruled tables are found in every image (from its ruling lines, which are erased before OCR
+because Tesseract misreads or drops text boxed in by lines); with ``tables=True`` they are
+reported (a PDF's from its drawing), and unruled ones from the alignment
 of the words read; with ``barcodes=True`` barcodes
 (from the image as uploaded, or a rendering of a born-digital page). Lines are rebuilt whole
 and put in reading order from the engine's words (``order``), whatever the engine.
@@ -29,6 +29,7 @@ def read_pages(engine: OcrEngine, sources: Iterable[PageSource], language: str |
     """Every page of ``sources`` read, in order. The sources are taken one at a time (a
     ``pages.Document`` decodes or renders each page only when it is taken) and each page's
     picture is dropped once it is read: memory holds one page, not the document."""
+    release_freed_memory()
     drawn = None
     pages: list[Page] = []
     try:
@@ -48,6 +49,30 @@ def read_pages(engine: OcrEngine, sources: Iterable[PageSource], language: str |
     return pages
 
 
+_M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
+_heap_set = False
+
+
+def release_freed_memory() -> None:
+    """Large blocks (page pictures, their arrays) freed go back to the system at once.
+
+    glibc raises its mmap threshold each time such a block is freed, so the next page's
+    blocks come from the heap and stay there when freed: a worker would keep the high-water
+    mark of every page it read, and each page's work would start on top of the last one's.
+    A fixed threshold (which turns that off) is set once per process that reads pages."""
+    global _heap_set
+    if _heap_set:
+        return
+    _heap_set = True
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        libc.mallopt(_M_MMAP_THRESHOLD, 1 << 20)
+    except (OSError, AttributeError):  # not glibc: nothing to tune
+        pass
+
+
 def _text_layer_page(source: TextLayerPage, drawn, tables: bool, barcodes: bool) -> Page:
     ruled: list[Grid] = drawn.grids(source.number) if drawn is not None and tables else []
     marks, codes = drawn.drawings(source.number, tables, barcodes) if drawn is not None else ([], [])
@@ -58,9 +83,10 @@ def _text_layer_page(source: TextLayerPage, drawn, tables: bool, barcodes: bool)
 
 def _image_page(engine: OcrEngine, source: ImagePage, language: str | None, tables: bool, barcodes: bool) -> Page:
     image = source.image
-    # Ruled cells are found for Read too: a line never crosses a rule (order.assemble).
+    # Ruled cells are found for Read too: their rules are erased (Tesseract drops text boxed in
+    # by lines, a whole table at times) and a line never crosses one (order.assemble).
     ruled: list[Grid] = find_ruled_grids(image)
-    angle, lines = engine.recognize(erase_rules(image, ruled) if tables else image, language)
+    angle, lines = engine.recognize(erase_rules(image, ruled), language)
     lines = assemble(lines, angle, ruled)
     grids: list[Grid] = []
     if tables:
@@ -81,6 +107,8 @@ def _image_page(engine: OcrEngine, source: ImagePage, language: str | None, tabl
         marks = [Mark(m.selected, scale_polygon(m.polygon, scale), m.confidence) for m in marks]
         codes = [scaled(code, scale) for code in codes]
         width, height = round(width * scale, 4), round(height * scale, 4)
+    if source.size is not None:
+        width, height = source.size
     return Page(source.number, width, height, source.unit, angle, lines, tuple(grids), tuple(marks),
                 tuple(codes) if barcodes else ())
 

@@ -107,7 +107,11 @@ class TesseractOcr:
         import tesserocr
         from tesserocr import RIL
 
-        api.SetImage(image)
+        # Raw pixels, not ``SetImage``: tesserocr would encode the picture (PNG or BMP) and Leptonica
+        # decode it again, several copies of the page at once (~9 bytes a pixel at the peak).
+        pixels = image.tobytes()
+        depth = len(image.getbands())
+        api.SetImageBytes(pixels, image.width, image.height, depth, image.width * depth)
         api.Recognize()
         iterator = api.GetIterator()
         lines: list[Line] = []
@@ -138,6 +142,7 @@ class TesseractOcr:
             words.append(Word(text, rectangle(*box), round(max(0.0, min(100.0, item.Confidence(RIL.WORD))) / 100, 3)))
         close_line()
         api.Clear()
+        del pixels  # Tesseract read them in place until now
         return _page_angle(baselines), tuple(line for line in lines if line.text.strip())
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from airgap.ocr import make_engine
 from airgap.ocr.pages import open_document
 from airgap.ocr.reading import read_pages
+from airgap.ocr.settings import DEFAULT_PAGE_MEMORY_MB
 from airgap.ocr.types import OcrEngine, Page
 
 
@@ -22,6 +23,7 @@ def load_engine(name: str) -> OcrEngine:
     return engine
 
 
-def read_document(engine: OcrEngine, data: bytes, pages: str | None, language: str | None) -> list[Page]:
-    """Every selected page of ``data`` read (Vision Read)."""
-    return read_pages(engine, open_document(data, pages), language)
+def read_document(engine: OcrEngine, data: bytes, pages: str | None, language: str | None,
+                  page_memory_mb: int = DEFAULT_PAGE_MEMORY_MB) -> list[Page]:
+    """Every selected page of ``data`` read (Vision Read), one page at a time."""
+    return read_pages(engine, open_document(data, pages, page_memory_mb), language)

@@ -45,6 +45,11 @@ def _readiness(runtime: Runtime) -> JSONResponse:
 
 router = APIRouter(include_in_schema=False)
 
+# Liveness means the process answers; a loading or expired server is alive. The gateway answers
+# GET on these paths itself, without routing (probes come often); the routes below stay for the rest.
+LIVENESS_PATHS = ("/health", "/ContainerLiveness")
+LIVENESS = {"status": "alive"}
+
 
 @router.get("/")
 async def home(request: Request) -> HTMLResponse:
@@ -78,8 +83,7 @@ async def ready(request: Request) -> JSONResponse:
 @router.get("/health")
 @router.get("/ContainerLiveness")
 async def liveness() -> JSONResponse:
-    # Liveness means the process answers; a loading or expired server is alive.
-    return JSONResponse({"status": "alive"})
+    return JSONResponse(LIVENESS)
 
 
 @router.get("/status")

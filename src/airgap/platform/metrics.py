@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -37,6 +38,34 @@ MODEL_LOADED = Gauge(
     "airgap_model_loaded", "1 when the engine's model is loaded in this process", ["service", "engine"],
     multiprocess_mode="livemax",
 )
+WEBSOCKETS_OPEN = Gauge("airgap_websockets_open", "Websocket connections open now", multiprocess_mode="livesum")
+WEBSOCKETS = Counter(
+    "airgap_websockets_total", "Websocket connections by route template and outcome (accepted, refused, failed)",
+    ["route", "outcome"],
+)
+WEBSOCKET_MESSAGES = Counter(
+    "airgap_websocket_messages_total", "Websocket messages by route template and direction (received, sent)",
+    ["route", "direction"],
+)
+WEBSOCKET_SECONDS = Histogram(
+    "airgap_websocket_seconds", "Websocket connection duration, from upgrade request to close", ["route"],
+    buckets=(0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600),
+)
+
+_CHILD_CACHE_LIMIT = 2048
+_children: dict[tuple, object] = {}
+
+
+def child(metric: Any, *labels: str) -> Any:
+    """``metric.labels(*labels)``, cached: ``labels()`` validates and locks on every call, which
+    costs more than the increment itself on a hot path."""
+    key = (id(metric), *labels)
+    found = _children.get(key)
+    if found is None:
+        if len(_children) >= _CHILD_CACHE_LIMIT:
+            _children.clear()
+        found = _children[key] = metric.labels(*labels)
+    return found
 
 
 def exposition() -> tuple[bytes, str]:
@@ -50,13 +79,18 @@ def exposition() -> tuple[bytes, str]:
 
 
 class MetricsMiddleware:
-    """Counts every HTTP request by route template (not raw path: bounded label values)."""
+    """Counts every HTTP request and websocket message by route template (not raw path: bounded
+    label values)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        kind = scope["type"]
+        if kind == "websocket":
+            await self._websocket(scope, receive, send)
+            return
+        if kind != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
@@ -72,12 +106,54 @@ class MetricsMiddleware:
             await self.app(scope, receive, send_wrapper)
         finally:
             template = _route_template(scope)
-            method = scope.get("method", "")
-            REQUESTS.labels(method, template, str(status)).inc()
-            REQUEST_SECONDS.labels(method, template).observe(time.perf_counter() - started)
+            method = scope["method"]
+            child(REQUESTS, method, template, str(status)).inc()
+            child(REQUEST_SECONDS, method, template).observe(time.perf_counter() - started)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
+        outcome = "failed"  # neither accepted nor refused: the handler failed before either
+        counters: dict[str, Counter] = {}
+
+        def count(direction: str) -> None:
+            counter = counters.get(direction)
+            if counter is None:  # the route is known once the router has matched, before any message
+                counter = counters[direction] = child(WEBSOCKET_MESSAGES, _route_template(scope), direction)
+            counter.inc()
+
+        async def receive_wrapper() -> Message:
+            message = await receive()
+            if message["type"] == "websocket.receive":
+                count("received")
+            return message
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal outcome
+            kind = message["type"]
+            if kind == "websocket.send":
+                count("sent")
+            elif kind == "websocket.accept":
+                outcome = "accepted"
+            elif kind == "websocket.http.response.start" or (kind == "websocket.close" and outcome == "failed"):
+                outcome = "refused"
+            await send(message)
+
+        WEBSOCKETS_OPEN.inc()
+        try:
+            await self.app(scope, receive_wrapper, send_wrapper)
+        finally:
+            WEBSOCKETS_OPEN.dec()
+            if scope.get("airgap.refused"):  # the gateway's gates refused it (accepted only to say why)
+                outcome = "refused"
+            template = _route_template(scope)
+            child(WEBSOCKETS, template, outcome).inc()
+            child(WEBSOCKET_SECONDS, template).observe(time.perf_counter() - started)
 
 
 def _route_template(scope: Scope) -> str:
+    fixed = scope.get("airgap.route")  # answered by the gateway itself (liveness probes)
+    if fixed is not None:
+        return fixed
     route = scope.get("route")
     if route is None and "endpoint" in scope:
         # Starlette's own routes (FastAPI's /swagger pages) do not put themselves in the scope,

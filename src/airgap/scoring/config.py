@@ -24,7 +24,6 @@ import logging
 import os
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from airgap import __version__
@@ -75,6 +74,7 @@ class ScoreConfig:
     # airgap's own: run() calls at once per worker (1, as azmlinfsrv's sync workers), body limit.
     run_threads: int = 1
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    usage_records: bool = True  # decided by cli.py from Mounts:Output and the licensing mode
 
     @property
     def script_path(self) -> str | None:
@@ -212,7 +212,3 @@ def resolve(args: Any, env: MutableMapping[str, str]) -> ScoreConfig:
         max_body_bytes=_int("AIRGAP_SCORE_MAX_BODY_BYTES",
                             env.get("AIRGAP_SCORE_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES), minimum=1),
     )
-
-
-def app_root_path(config: ScoreConfig) -> Path:
-    return Path(config.app_root)

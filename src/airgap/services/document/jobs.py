@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from airgap.ocr.pages import open_document
 from airgap.ocr.reading import read_pages
+from airgap.ocr.settings import DEFAULT_PAGE_MEMORY_MB, OCR_SETTINGS
 from airgap.ocr.types import OcrEngine
 from airgap.platform.jobs import JobClaim
 from airgap.platform.upload_jobs import UploadJobs
@@ -28,10 +29,12 @@ def upload_jobs(service: DocumentService) -> UploadJobs:
     return UploadJobs(service.runtime, service=service.name, handler=HANDLER, task="analyze")
 
 
-def analyze(engine: OcrEngine, data: bytes, job: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """The AnalyzeResult and the number of pages read; runs in a job worker process."""
+def analyze(engine: OcrEngine, data: bytes, job: dict[str, Any],
+            page_memory_mb: int = DEFAULT_PAGE_MEMORY_MB) -> tuple[dict[str, Any], int]:
+    """The AnalyzeResult and the number of pages read; runs in a job worker process. Pages are
+    decoded, read and dropped one at a time (``read_pages``); only their text is kept for layout."""
     model = MODELS[job["model"]]
-    sources = open_document(data, job["pages"])
+    sources = open_document(data, job["pages"], page_memory_mb)
     key_values = model.key_values or "keyValuePairs" in job["features"]
     pages = read_pages(engine, sources, job["locale"], tables=model.tables,
                        pdf=data if data.startswith(b"%PDF-") else None, barcodes="barcodes" in job["features"])
@@ -43,13 +46,14 @@ def analyze(engine: OcrEngine, data: bytes, job: dict[str, Any]) -> tuple[dict[s
 class AnalyzeJobHandler:
     def __init__(self, service: DocumentService) -> None:
         self.jobs = upload_jobs(service)
+        self.page_memory_mb = service.runtime.settings.section(OCR_SETTINGS).page_memory_mb
 
     async def __call__(self, claim: JobClaim) -> None:
         job = claim.input
         assert claim.work is not None  # the kind declares its worker (DocumentService.job_kinds)
 
         async def work(data: bytes) -> tuple[dict[str, Any], dict[str, int]]:
-            result, pages = await claim.work.run(analyze, data, job)
+            result, pages = await claim.work.run(analyze, data, job, self.page_memory_mb)
             return result, {MODELS[job["model"]].meter: pages}
 
         await self.jobs.run(claim, work)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
 from airgap.platform.body import read_json
-from airgap.platform.context import RequestContext, request_context
+from airgap.platform.context import context_of
 from airgap.platform.errors import BadRequest
 from airgap.platform.lenient import choice
 from airgap.platform.responses import JSONResponse
+from airgap.platform.route_index import express
 from airgap.services.language.documents import parse_documents
 from airgap.services.language.features.base import V2022_05_01, V2023_04_01, Parameters, analyze, check_model_version
 from airgap.services.language.params import param_bool, param_str, query_bool, string_index_type
@@ -58,7 +59,9 @@ def build_router(service: LanguageService) -> APIRouter:
                                "analysisInput": {"type": "object"}, "parameters": {"type": "object"}}}}}},
         },
     )
-    async def analyze_text(request: Request, ctx: RequestContext = Depends(request_context)) -> JSONResponse:
+    @express  # called by the gateway directly (platform/route_index.py)
+    async def analyze_text(request: Request) -> JSONResponse:
+        ctx = context_of(request)  # not a Depends: dependency solving costs more than the lookup
         version = api_version(request)
         payload = await read_json(request, service.runtime.settings.max_request_bytes)
         if not isinstance(payload, dict):

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
 from airgap.platform.body import read_json
-from airgap.platform.context import RequestContext, request_context
+from airgap.platform.context import context_of
 from airgap.platform.errors import BadRequest
 from airgap.platform.responses import JSONResponse
+from airgap.platform.route_index import express
 from airgap.services.language.documents import parse_documents
 from airgap.services.language.features.base import V3_0, V3_1, Feature, Parameters, analyze, check_model_version
 from airgap.services.language.params import query_bool, string_index_type
@@ -74,7 +75,9 @@ def build_router(service: LanguageService) -> APIRouter:
 
 
 def _endpoint(service: LanguageService, feature: Feature, version: str):
-    async def endpoint(request: Request, ctx: RequestContext = Depends(request_context)) -> JSONResponse:
+    @express  # called by the gateway directly (platform/route_index.py)
+    async def endpoint(request: Request) -> JSONResponse:
+        ctx = context_of(request)  # not a Depends: dependency solving costs more than the lookup
         query = request.query_params
         payload = await read_json(request, service.runtime.settings.max_request_bytes)
         if not isinstance(payload, dict):

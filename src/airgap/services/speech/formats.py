@@ -89,8 +89,9 @@ def lookup(name: str | None) -> OutputFormat:
     found = FORMATS.get(name.strip().lower())
     if found is None:
         why = "no encoder for it here" if name.strip().lower() in UNSUPPORTED else "not an Azure output format"
-        raise UnsupportedFormat(f"Output format '{name.strip()}' is not supported ({why}); supported: "
-                                f"{', '.join(f.name for f in FORMATS.values())}.")
+        raise UnsupportedFormat(f"Output format '{name.strip()}' is not supported ({why}); use riff-* or raw-* "
+                                "16-bit PCM at 8, 16, 22.05, 24, 44.1 or 48 kHz, 8 kHz mu-law or a-law, "
+                                "audio-*-mp3, ogg-*-opus, audio-*-opus or webm-*-opus (Azure's names).")
     return found
 
 

@@ -6,12 +6,15 @@ from collections.abc import Sequence
 
 from fastapi import APIRouter
 
+from airgap.platform.processes import ProcessSpec
 from airgap.platform.runtime import Runtime
 from airgap.services.base import Engine, Meter, Service
-from airgap.services.speech import api_stt, api_stt_rest
-from airgap.services.speech.meters import SPEECH_TO_TEXT_SECONDS
+from airgap.services.speech import api_stt, api_stt_rest, api_tts, api_tts_rest
+from airgap.services.speech.meters import NEURAL_TEXT_TO_SPEECH_CHARACTERS, SPEECH_TO_TEXT_SECONDS
 from airgap.services.speech.recognition import Recognizers
 from airgap.services.speech.settings import SPEECH_SETTINGS
+from airgap.services.speech.tts import ESPEAK_PROCESS, TextToSpeech
+from airgap.services.speech.tts_settings import TTS_SETTINGS
 
 
 class StreamSlots:
@@ -60,11 +63,13 @@ class SpeechService(Service):
     name = "speech"
     api_type = "speechservices"
     title = "Speech (speech to text: Speech SDK websocket, REST for short audio)"
-    routes = ("/speech/",)
-    settings = (SPEECH_SETTINGS,)
+    routes = ("/speech/", "/cognitiveservices")
+    settings = (SPEECH_SETTINGS, TTS_SETTINGS)
     meters = (
         Meter(SPEECH_TO_TEXT_SECONDS, "second",
               "Speech to text: seconds of audio recognized (websocket streams and REST short audio)."),
+        Meter(NEURAL_TEXT_TO_SPEECH_CHARACTERS, "character",
+              "Text to speech: characters of SSML synthesised, as Azure bills them (websocket and REST)."),
     )
 
     def __init__(self, runtime: Runtime) -> None:
@@ -73,9 +78,15 @@ class SpeechService(Service):
         self.recognizers = Recognizers(self.options, workers=runtime.settings.threads)
         self.engine = SpeechToTextEngine(self.recognizers)
         self.streams = StreamSlots(self.options.max_streams)
+        self.tts = TextToSpeech(runtime.settings.section(TTS_SETTINGS),
+                                lambda: runtime.processes.address(ESPEAK_PROCESS).url)
 
     def routers(self) -> Sequence[APIRouter]:
-        return [api_stt_rest.build_router(self), api_stt.build_router(self)]
+        return [api_stt_rest.build_router(self), api_stt.build_router(self), api_tts_rest.build_router(self),
+                api_tts.build_router(self)]
 
     def engines(self) -> Sequence[Engine]:
-        return [self.engine]
+        return [self.engine, self.tts]
+
+    def processes(self) -> Sequence[ProcessSpec]:
+        return self.tts.processes()

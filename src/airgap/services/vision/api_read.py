@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from airgap.ocr.pages import open_document
 from airgap.ocr.reading import read_pages
+from airgap.ocr.settings import OCR_SETTINGS
 from airgap.ocr.types import Line, Page
 from airgap.platform.context import RequestContext, request_context
 from airgap.platform.errors import BadRequest, NotFound
@@ -36,6 +37,7 @@ READING_ORDERS = ("basic", "natural")
 def build_router(service: VisionService) -> APIRouter:
     router = APIRouter(tags=["Vision Read 3.2"])
     jobs = read_jobs.upload_jobs(service)
+    page_memory_mb = service.runtime.settings.section(OCR_SETTINGS).page_memory_mb
 
     @router.post(f"{BASE}/syncAnalyze", summary="Read an image or PDF and answer with the result (container API)",
                  openapi_extra=_binary_body())
@@ -55,7 +57,7 @@ def build_router(service: VisionService) -> APIRouter:
         # A broken file is refused now, with its reason, rather than as a failed operation later.
         return await jobs.submit(request, kind="Read", input={"api": "read-3.2", "pages": pages_spec,
                                                               "language": language},
-                                 check=partial(open_document, pages=pages_spec),
+                                 check=partial(open_document, pages=pages_spec, page_memory_mb=page_memory_mb),
                                  location=lambda job_id: f"{base}{BASE}/analyzeResults/{job_id}")
 
     async def result(operation_id: str) -> JSONResponse:
@@ -78,7 +80,9 @@ def build_router(service: VisionService) -> APIRouter:
 async def run_read(service: VisionService, data: bytes, pages_spec: str | None, language: str | None,
                    ctx: RequestContext) -> list[Page]:
     pool = service.runtime.pool
-    sources = await pool.run("document-decoder", open_document, data, pages_spec)
+    # Checked from headers here; each page is decoded, read and dropped in turn by read_pages.
+    page_memory_mb = service.runtime.settings.section(OCR_SETTINGS).page_memory_mb
+    sources = await pool.run("document-decoder", open_document, data, pages_spec, page_memory_mb)
     pages = await pool.run(service.ocr.name, read_pages, service.ocr, sources, language)
     ctx.meter(READ_PAGES, len(pages))
     return pages

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from airgap.ocr.settings import OCR_SETTINGS
 from airgap.ocr.work import read_document
 from airgap.platform.jobs import JobClaim
 from airgap.platform.upload_jobs import UploadJobs
@@ -29,13 +30,14 @@ def upload_jobs(service: VisionService) -> UploadJobs:
 class ReadJobHandler:
     def __init__(self, service: VisionService) -> None:
         self.jobs = upload_jobs(service)
+        self.page_memory_mb = service.runtime.settings.section(OCR_SETTINGS).page_memory_mb
 
     async def __call__(self, claim: JobClaim) -> None:
         job = claim.input
         assert claim.work is not None  # the kind declares its worker (VisionService.job_kinds)
 
         async def work(data: bytes) -> tuple[dict[str, Any], dict[str, int]]:
-            pages = await claim.work.run(read_document, data, job["pages"], job["language"])
+            pages = await claim.work.run(read_document, data, job["pages"], job["language"], self.page_memory_mb)
             return analyze_result(pages, job["language"]), {READ_PAGES: len(pages)}
 
         await self.jobs.run(claim, work)

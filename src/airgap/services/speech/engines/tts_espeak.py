@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from airgap.services.speech.engines import tts_espeak_server
-from airgap.services.speech.engines.tts_types import Audio, Prosody, SynthesisError, WordTime
+from airgap.services.speech.engines.tts_types import Audio, Prosody, SynthesisError, WordTime, words_of
 
 SERVER_SCRIPT = Path(tts_espeak_server.__file__).resolve()
 BASE_RATE = 175  # espeak-ng's default words per minute
@@ -50,10 +50,7 @@ class EspeakClient:
         return conn
 
     def _call(self, method: str, path: str, body: dict | None = None) -> tuple[str, bytes]:
-        try:
-            url = self._base_url()
-        except Exception as exc:  # the process is not running (yet)
-            raise SynthesisError(f"the espeak-ng engine process is not available: {exc}") from exc
+        url = self._base_url()  # raises the platform's 503 while the process has no address
         data = json.dumps(body).encode() if body is not None else None
         headers = {"Content-Type": "application/json"} if data is not None else {}
         for attempt in (1, 2):
@@ -117,7 +114,7 @@ class EspeakVoice:
         pitch = int(round(min(max(BASE_PITCH * prosody.pitch, 0), 100)))
         pcm, rate_hz, words = self.client.speak(self.name, text, rate=rate, pitch=pitch)
         self.sample_rate = rate_hz
-        return Audio(pcm, rate_hz, _word_times(words, len(pcm)))
+        return Audio(pcm, rate_hz, _word_times(words_of(text, words), len(pcm)))
 
 
 def _word_times(words: list[tuple[int, int, int]], total: int) -> list[WordTime]:

@@ -89,10 +89,16 @@ class Espeak:
         return 0
 
     def _select(self, voice: str) -> None:
-        if voice != self._voice:
-            if self.lib.espeak_SetVoiceByName(voice.encode("utf-8")) != 0:
+        """A voice by name or file (``roa/fr+f3``), else by language (``fr-fr``: Piper configs name them so)."""
+        if voice == self._voice:
+            return
+        if self.lib.espeak_SetVoiceByName(voice.encode("utf-8")) != 0:
+            language, _, variant = voice.partition("+")
+            spec = Voice(name=None, languages=ctypes.cast(ctypes.c_char_p(language.encode("utf-8")), ctypes.c_void_p),
+                         identifier=None, gender=2 if variant.startswith("f") else 0)
+            if self.lib.espeak_SetVoiceByProperties(ctypes.byref(spec)) != 0:
                 raise EspeakError(f"espeak-ng has no voice {voice!r}")
-            self._voice = voice
+        self._voice = voice
 
     def voices(self) -> list[dict]:
         with self.lock:

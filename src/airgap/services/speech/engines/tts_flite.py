@@ -48,4 +48,4 @@ class FliteVoice:
             rate = wav.getframerate()
             pcm = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").astype(np.int16)
         reference, _, words = self.espeak.speak(self.espeak_voice, text)
-        return Audio(pcm, rate, transfer_words(words, reference, pcm))
+        return Audio(pcm, rate, transfer_words(words, reference, pcm, text))

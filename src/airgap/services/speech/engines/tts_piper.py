@@ -164,4 +164,4 @@ class PiperVoice:
             words = [(0, len(text), 0)] if text.strip() else []
             return Audio(pcm, self.sample_rate, transfer_words(words, pcm, pcm))
         reference, _, words = self.espeak.speak(self.files.espeak_voice, text)
-        return Audio(pcm, self.sample_rate, transfer_words(words, reference, pcm))
+        return Audio(pcm, self.sample_rate, transfer_words(words, reference, pcm, text))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -61,10 +62,14 @@ def speech_span(pcm: np.ndarray, threshold: float = 0.02) -> tuple[int, int]:
     return int(loud[0]), int(loud[-1]) + 1
 
 
-def transfer_words(words: list[tuple[int, int, int]], reference: np.ndarray, target: np.ndarray) -> list[WordTime]:
+def transfer_words(words: list[tuple[int, int, int]], reference: np.ndarray, target: np.ndarray,
+                   text: str | None = None) -> list[WordTime]:
     """Word times of ``target`` estimated from those of ``reference``, the same text spoken by another
     engine (espeak-ng, which reports them): each word keeps its share of the speech, from the first
-    loud sample to the last. ``words`` are ``(start, length, sample)`` in ``reference``."""
+    loud sample to the last. ``words`` are ``(start, length, sample)`` in ``reference`` (with ``text``:
+    espeak-ng's events, completed by ``words_of``)."""
+    if text is not None:
+        words = words_of(text, words)
     if not words:
         return []
     ref_start, ref_end = speech_span(reference)
@@ -78,3 +83,49 @@ def transfer_words(words: list[tuple[int, int, int]], reference: np.ndarray, tar
         end = int(round(starts[i + 1])) if i + 1 < len(words) else tgt_end
         out.append(WordTime(start, length, begin, max(0, end - begin)))
     return out
+
+
+_TOKEN = re.compile(r"\w(?:[\w'’.-]*\w)?")
+
+
+def words_of(text: str, events: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Every word of ``text`` as ``(start, length, sample)``, from an engine's word events.
+
+    espeak-ng reports some words twice ("42": forty, two) and some not at all ("of the" is one word
+    to it): each word takes the first event inside it, and words without one share the time of the
+    word before them in proportion to their length."""
+    tokens = [(m.start(), m.end() - m.start()) for m in _TOKEN.finditer(text)]
+    if not tokens or not events:
+        return []
+    samples: list[int | None] = [None] * len(tokens)
+    for start, _, sample in sorted(events, key=lambda e: e[2]):
+        for i, (t_start, t_len) in enumerate(tokens):
+            if t_start <= start < t_start + t_len or (start < t_start and samples[i] is None and
+                                                      (i == 0 or tokens[i - 1][0] + tokens[i - 1][1] <= start)):
+                if samples[i] is None:
+                    samples[i] = sample
+                break
+    if samples[0] is None:
+        samples[0] = min(e[2] for e in events)
+    end_sample = max(e[2] for e in events)
+    i = 0
+    while i < len(tokens):
+        j = i + 1
+        while j < len(tokens) and samples[j] is None:
+            j += 1
+        if j > i + 1:  # tokens i+1 .. j-1 have no time: share the span of i up to the next timed word
+            stop = samples[j] if j < len(tokens) else None
+            begin = samples[i]
+            assert begin is not None
+            if stop is None or stop <= begin:
+                stop = max(end_sample, begin) if j == len(tokens) else begin
+                if stop <= begin:
+                    stop = begin + 1
+            lengths = [tokens[k][1] for k in range(i, j)]
+            total = sum(lengths)
+            position = float(begin)
+            for k in range(i, j):
+                samples[k] = int(round(position))
+                position += (stop - begin) * tokens[k][1] / total
+        i = j
+    return [(start, length, int(sample or 0)) for (start, length), sample in zip(tokens, samples, strict=True)]
