@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STATE  ?= state
 PORT   ?= 5000
 
-.PHONY: install install-test run test bench image lock clean
+.PHONY: install install-test run test bench bench-platform image lock clean
 
 # Exact versions from the lock files, then the project itself without touching them.
 $(BIN)/python:
@@ -72,21 +72,29 @@ test: install-test
 bench: install-test
 	$(BIN)/python bench/language_detection.py
 
+# What the platform costs per request: airgap (licensed, metered) beside the bare Starlette ceiling
+# of ../shared/perf, alternating rounds, wrk at c=16 and c=64, 1 and 2 workers; prints the ratios.
+bench-platform: install-test
+	$(BIN)/python bench/platform_overhead.py
+
 # Images, built locally (no registry): the Debian base, then language, all and the nginx front.
 # docs/deployment.md has the docker run, compose and Helm commands.
 image: | $(BIN)/python
 	PYTHON=$(BIN)/python deploy/docker/build.sh
 
 # Re-resolve the pins from pyproject.toml (needs the package registry). requirements.lock covers
-# every service's extra (`all`); the images install one extra each, constrained by it.
+# every service's extra (`all`) and the score server's (`scoring`); the images install one extra
+# each, constrained by it.
 # Pins already in the lock files are kept (an upgrade is its own change: `make lock KEEP_PINS=`);
-# only what pyproject.toml added is resolved anew.
+# only what pyproject.toml added is resolved anew. A kept pin that a new requirement contradicts is
+# named in LOCK_RELEASE (e.g. `make lock LOCK_RELEASE='wrapt|numpy'`) and resolved again.
 KEEP_PINS ?= 1
+LOCK_RELEASE ?= ^$$
 lock:
 	rm -rf /tmp/airgap-lock && $(PYTHON) -m venv /tmp/airgap-lock
 	/tmp/airgap-lock/bin/pip install --quiet --upgrade pip
-	cat requirements.lock requirements-test.lock > /tmp/airgap-lock-pins.txt
-	/tmp/airgap-lock/bin/pip install --quiet $(if $(KEEP_PINS),-c /tmp/airgap-lock-pins.txt) ".[all]"
+	cat requirements.lock requirements-test.lock | grep -viE '^($(LOCK_RELEASE))==' > /tmp/airgap-lock-pins.txt
+	/tmp/airgap-lock/bin/pip install --quiet $(if $(KEEP_PINS),-c /tmp/airgap-lock-pins.txt) ".[all,scoring]"
 	/tmp/airgap-lock/bin/pip freeze --exclude airgap > requirements.lock
 	/tmp/airgap-lock/bin/pip install --quiet $(if $(KEEP_PINS),-c /tmp/airgap-lock-pins.txt) ".[test]"
 	/tmp/airgap-lock/bin/pip freeze --exclude airgap | grep -vxFf requirements.lock > requirements-test.lock || true
