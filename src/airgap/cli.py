@@ -17,6 +17,7 @@ from airgap.authority import cli as authority_cli
 from airgap.authority import dev
 from airgap.platform.settings import Settings, SettingsError, settings_help
 from airgap.scoring import cli as score_cli
+from airgap.scoring import package as package_cli
 from airgap.services import registry
 
 EULA_MESSAGE = (
@@ -42,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     authority_cli.add_parser(commands)
     dev.add_parser(commands)
     score_cli.add_parser(commands)
+    package_cli.add_parser(commands)
     return parser
 
 
@@ -60,6 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return authority_cli.run(args)
     if args.command == "score":
         return score_cli.run(args)
+    if args.command == "package":
+        return package_cli.run(args)
     if args.command == "dev":
         return _dev(args)
     return 2

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.e2e.conftest import docker_engine  # noqa: F401 - for the image test in test_package.py
 from tests.scoring.support import AZMLINFSRV, AZMLINFSRV_MISSING, SCRIPTS, ScoreServer, free_port
 
 

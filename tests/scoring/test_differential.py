@@ -280,3 +280,40 @@ def test_user_swagger_file_wins(servers, tmp_path):
             server.stop()
     assert replies[1] == replies[0]
     assert json.loads(replies[1][0][2])["info"]["title"] == "mine"
+
+
+CORS_CONFIGS = {
+    "two-origins": {"AML_CORS_ORIGINS": "http://b.example, http://a.example"},
+    "one-origin": {"AML_CORS_ORIGINS": "http://a.example"},
+    "regex": {"AML_CORS_ORIGINS": r"https?://(www\.)?a\.example"},
+    "any": {"AML_CORS_ORIGINS": "*"},
+}
+CORS_CASES = [
+    Case("matching-origin", "POST", "/score", b"1", {**TEXT, "Origin": "http://a.example"}),
+    Case("origin-in-other-case", "POST", "/score", b"1", {**TEXT, "Origin": "HTTP://A.EXAMPLE"}),
+    Case("other-origin", "POST", "/score", b"1", {**TEXT, "Origin": "http://c.example"}),
+    Case("prefix-of-a-regex", "POST", "/score", b"1", {**TEXT, "Origin": "http://a.example.evil"}),
+    Case("no-origin", "POST", "/score", b"1", TEXT),
+    Case("preflight", "OPTIONS", "/score", headers={"Origin": "http://a.example", "Access-Control-Request-Method": "POST",
+                                                    "Access-Control-Request-Headers": "X-Custom,Content-Type, x-b"}),
+    Case("preflight-other-method", "OPTIONS", "/score", headers={"Origin": "http://a.example",
+                                                                "Access-Control-Request-Method": "PUT"}),
+    Case("preflight-root", "OPTIONS", "/", headers={"Origin": "http://a.example", "Access-Control-Request-Method": "get"}),
+    Case("health", "GET", "/", headers={"Origin": "http://a.example"}),
+    Case("swagger", "GET", "/swagger.json", headers={"Origin": "http://a.example"}),
+    Case("run-fails", "POST", "/score", b"fail", {**TEXT, "Origin": "http://a.example"}),
+    Case("not-found", "GET", "/nothere", headers={"Origin": "http://a.example"}),
+    Case("method-not-allowed", "PUT", "/score", b"1", {**TEXT, "Origin": "http://a.example"}),
+]
+
+
+@pytest.mark.parametrize("config", sorted(CORS_CONFIGS))
+@pytest.mark.parametrize("case", CORS_CASES, ids=lambda c: c.name)
+def test_cors(servers, config, case):
+    compare(servers, "plain.py", case, CORS_CONFIGS[config])
+
+
+def test_cors_on_a_rawhttp_response(servers):
+    env = CORS_CONFIGS["two-origins"]
+    compare(servers, "raw.py", Case("raw", "POST", "/score?kind=headers", b"", {**TEXT, "Origin": "http://a.example"}),
+            env)

@@ -30,6 +30,8 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from airgap.ocr.grids import Box, Grid
 from airgap.ocr.types import Line, Polygon, Word
 
@@ -178,30 +180,29 @@ def _fragments(lines: Sequence[Line], frame: _Frame, cells: list[Box]) -> list[_
 def _join(fragments: list[_Fragment], typical: float) -> list[list[_Fragment]]:
     """Fragments joined into lines: each to its nearest neighbour to the right on the same row,
     unless a gutter lies between them."""
-    boxes = [f.box for f in fragments]
+    boxes = np.array([f.box for f in fragments], dtype=float).reshape(-1, 4)
+    heights = boxes[:, 3] - boxes[:, 1]
+    centres = (boxes[:, 0] + boxes[:, 2]) / 2
+    zones = np.array([f.zone for f in fragments])
     candidates = []
     for i, a in enumerate(boxes):
-        best = None
-        for j, b in enumerate(boxes):
-            if i == j or fragments[i].zone != fragments[j].zone:
-                continue
-            height = min(a[3] - a[1], b[3] - b[1])
-            if _y_overlap(a, b) < _ROW_OVERLAP * height:
-                continue
-            gap = b[0] - a[2]
-            if gap < -0.3 * height or _centre(b)[0] <= _centre(a)[0]:
-                continue
-            if best is None or gap < best[0]:
-                best = (gap, j)
-        if best is not None:
-            candidates.append((best[0], i, best[1]))
+        height = np.minimum(heights, heights[i])
+        overlap = np.minimum(boxes[:, 3], a[3]) - np.maximum(boxes[:, 1], a[1])
+        gaps = boxes[:, 0] - a[2]
+        ok = ((zones == zones[i]) & (overlap >= _ROW_OVERLAP * height) & (gaps >= -0.3 * height)
+              & (centres > centres[i]))
+        ok[i] = False
+        if ok.any():
+            j = int(np.flatnonzero(ok)[np.argmin(gaps[ok])])
+            candidates.append((float(gaps[j]), i, j))
+    words = _Words(fragments)
     right_of: dict[int, int] = {}
     left_of: dict[int, int] = {}
     for gap, i, j in sorted(candidates):
         if i in right_of or j in left_of:
             continue
-        height = max(boxes[i][3] - boxes[i][1], boxes[j][3] - boxes[j][1], typical * 0.5)
-        if gap > _SPACE * height and _gutter(i, j, fragments, boxes, height):
+        height = max(heights[i], heights[j], typical * 0.5)
+        if gap > _SPACE * height and _gutter(i, j, boxes, words, height):
             continue
         right_of[i], left_of[j] = j, i
     chains = []
@@ -218,7 +219,16 @@ def _join(fragments: list[_Fragment], typical: float) -> list[list[_Fragment]]:
     return chains
 
 
-def _gutter(i: int, j: int, fragments: list[_Fragment], boxes: list[Box], height: float) -> bool:
+class _Words:
+    """Every word's box, and the fragment it belongs to, as arrays."""
+
+    def __init__(self, fragments: list[_Fragment]) -> None:
+        self.boxes = np.array([b for f in fragments for b in f.boxes], dtype=float).reshape(-1, 4)
+        self.owner = np.array([k for k, f in enumerate(fragments) for _ in f.boxes])
+        self.count = np.array([len(f.words) for f in fragments])
+
+
+def _gutter(i: int, j: int, boxes: np.ndarray, words: _Words, height: float) -> bool:
     """Whether the gap between fragment ``i`` and fragment ``j`` (right of it, same row) is a
     column gutter rather than a wide space inside one line."""
     a, b = boxes[i], boxes[j]
@@ -226,34 +236,29 @@ def _gutter(i: int, j: int, fragments: list[_Fragment], boxes: list[Box], height
     # longer lines reach further into this row's gap, never into the gutter itself.
     left, right = max(a[2], b[0] - 0.8 * _SPACE * height) + 0.05 * height, b[0] - 0.2 * height
     row_top, row_bottom = min(a[1], b[1]), max(a[3], b[3])
-    top, bottom = -math.inf, math.inf
-    for k, box in enumerate(boxes):
-        if k in (i, j):
-            continue
-        for word in fragments[k].boxes:
-            if word[2] <= left or word[0] >= right:
-                continue
-            if word[3] <= row_top + 0.2 * height:
-                top = max(top, word[3])
-            elif word[1] >= row_bottom - 0.2 * height:
-                bottom = min(bottom, word[1])
-            else:
-                return True  # something sits in the gap itself: keep the two apart
+    w = words.boxes
+    crossing = (w[:, 2] > left) & (w[:, 0] < right) & (words.owner != i) & (words.owner != j)
+    above = crossing & (w[:, 3] <= row_top + 0.2 * height)
+    below = crossing & ~above & (w[:, 1] >= row_bottom - 0.2 * height)
+    if (crossing & ~above & ~below).any():
+        return True  # something sits in the gap itself: keep the two apart
+    top = w[above, 3].max() if above.any() else -math.inf
+    bottom = w[below, 1].min() if below.any() else math.inf
     # Rows of the band: right of it, starting where the right fragment starts; left of it, text.
-    column = [k for k, box in enumerate(boxes)
-              if box[1] >= top - 0.2 * height and box[3] <= bottom + 0.2 * height
-              and abs(box[0] - b[0]) <= _ALIGN * height]
+    column = np.flatnonzero((boxes[:, 1] >= top - 0.2 * height) & (boxes[:, 3] <= bottom + 0.2 * height)
+                            & (np.abs(boxes[:, 0] - b[0]) <= _ALIGN * height))
+    heights = boxes[:, 3] - boxes[:, 1]
+    leftward = boxes[:, 2] <= left + 0.25 * height
     rows = []
     for k in column:
-        beside = [m for m, box in enumerate(boxes)
-                  if box[2] <= left + 0.25 * height and _y_overlap(box, boxes[k]) >= _ROW_OVERLAP * min(
-                      box[3] - box[1], boxes[k][3] - boxes[k][1])]
-        if beside:
-            rows.append((k, max(beside, key=lambda m: boxes[m][2])))
+        overlap = np.minimum(boxes[:, 3], boxes[k, 3]) - np.maximum(boxes[:, 1], boxes[k, 1])
+        beside = np.flatnonzero(leftward & (overlap >= _ROW_OVERLAP * np.minimum(heights, heights[k])))
+        if beside.size:
+            rows.append((k, int(beside[np.argmax(boxes[beside, 2])])))
     if len(rows) < _GUTTER_ROWS:
         return False
-    right_words = statistics.mean(len(fragments[k].words) for k, _ in rows)
-    left_words = statistics.mean(len(fragments[m].words) for _, m in rows)
+    right_words = statistics.mean(int(words.count[k]) for k, _ in rows)
+    left_words = statistics.mean(int(words.count[m]) for _, m in rows)
     return right_words >= _TEXT_WORDS and left_words >= _TEXT_WORDS
 
 

@@ -112,6 +112,7 @@ class TesseractOcr:
         pixels = image.tobytes()
         depth = len(image.getbands())
         api.SetImageBytes(pixels, image.width, image.height, depth, image.width * depth)
+        api.SetSourceResolution(_resolution(image))
         api.Recognize()
         iterator = api.GetIterator()
         lines: list[Line] = []
@@ -147,6 +148,20 @@ class TesseractOcr:
 
 
 _MIN_SKEW = 0.5  # degrees; below this a second pass does not change what Tesseract reads
+# Tesseract's layout analysis scales its thresholds by the resolution: told none (or a screen's
+# 72), it takes ordinary printed lines for huge type, reads a column of numbers as vertical
+# text and cuts lines at it. An image's own dpi is used when it has a plausible one; otherwise
+# the resolution of a document scan.
+_DEFAULT_DPI = 300
+
+
+def _resolution(image: Image.Image) -> int:
+    dpi = image.info.get("dpi")
+    try:
+        value = round(float(dpi[0])) if dpi else 0
+    except (TypeError, ValueError, IndexError):
+        value = 0
+    return value if 100 <= value <= 1200 else _DEFAULT_DPI
 
 
 def _unrotate(skew: float, rotated_size: tuple[int, int], original_size: tuple[int, int]):

@@ -25,7 +25,7 @@ from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 # Query parameter names the handlers read (as ``query.get("...")``) whether or not a route declares
-# them in its OpenAPI parameters; tests/unit/test_lenient.py checks the handlers read no other.
+# them in its OpenAPI parameters; tests/platform/test_lenient.py checks the handlers read no other.
 QUERY_NAMES = (
     "api-version", "model-version", "modelVersion", "stringIndexType", "showStats", "loggingOptOut",
     "opinionMining", "domain", "piiCategories", "$top", "top", "$skip", "skip",

@@ -54,6 +54,7 @@ from airgap.platform.runtime import Runtime
 from airgap.platform.settings import Settings
 from airgap.scoring import wire
 from airgap.scoring.config import ScoreConfig
+from airgap.scoring.cors import Cors
 from airgap.scoring.runner import RunInterrupted, RunPool, ScoringTimeout
 from airgap.scoring.swagger import Swagger, SwaggerNotFound
 from airgap.scoring.user_script import InputError, ScoreRequest, UserScript, UserScriptError
@@ -170,6 +171,7 @@ class ScoreApp:
         version = config.server_version
         self._server_version = [(b"x-ms-server-version", version.encode("latin-1"))] if version else []
         self._chores: list[asyncio.Task] = []
+        self.cors = Cors(config.cors_origins) if config.cors_origins else None
 
     # -- start and stop --------------------------------------------------------------------
 
@@ -338,6 +340,8 @@ class ScoreApp:
                            "characters")
         if trace is not None:
             out.append((b"traceid", trace))
+        if self.cors is not None:
+            out.extend(self.cors.headers(scope["method"], scope["headers"]))
         return out, problem
 
     async def health(self, scope: Scope, send: Send) -> None:
@@ -389,8 +393,9 @@ class ScoreApp:
         started = time.perf_counter()
         ids, problem = self._ids(scope)
         if problem:
-            await self._send(send, scope, 431, wire.json_message(problem), [(b"content-type", wire.JSON), _FAILED], ids)
-            self._access_log(scope, 431, started, None)
+            length = await self._send(send, scope, 431, wire.json_message(problem),
+                                      [(b"content-type", wire.JSON), _FAILED], ids)
+            self._access_log(scope, 431, started, length)
             return
         try:
             body = await self._read_body(scope, receive)
@@ -400,8 +405,9 @@ class ScoreApp:
         if body is None:
             message = (f"The request body is larger than {self.config.max_body_bytes} bytes, the limit of this server "
                        "(AIRGAP_SCORE_MAX_BODY_BYTES).")
-            await self._send(send, scope, 413, wire.json_message(message), [(b"content-type", wire.JSON), _FAILED], ids)
-            self._access_log(scope, 413, started, None)
+            length = await self._send(send, scope, 413, wire.json_message(message),
+                                      [(b"content-type", wire.JSON), _FAILED], ids)
+            self._access_log(scope, 413, started, length)
             return
         if not await self._wait_initialised():
             await self._not_ready(scope, send, ids)
@@ -411,12 +417,12 @@ class ScoreApp:
         if method not in ("GET", "POST") and not script.is_raw:
             # Flask answers OPTIONS itself, and HEAD (which it adds to GET routes) reaches the parser.
             if method == "OPTIONS":
-                await self._send(send, scope, 200, b"", [(b"content-type", wire.HTML), _FAILED], ids)
-                self._access_log(scope, 200, started, 0)
+                length = await self._send(send, scope, 200, b"", [(b"content-type", wire.HTML), _FAILED], ids)
+                self._access_log(scope, 200, started, length)
                 return
-            await self._send(send, scope, 405, wire.json_message("Method not allowed"),
-                             [(b"content-type", wire.JSON), _FAILED], ids)
-            self._access_log(scope, 405, started, None)
+            length = await self._send(send, scope, 405, wire.json_message("Method not allowed"),
+                                      [(b"content-type", wire.JSON), _FAILED], ids)
+            self._access_log(scope, 405, started, length)
             return
         headers = scope["headers"]
         content_type = b""
@@ -433,8 +439,8 @@ class ScoreApp:
             outcome = Outcome("timeout", message=str(exc))
             if self.pool.overloaded:
                 self._recycle()
-        status = await self._answer(scope, send, outcome, ids, len(body))
-        self._access_log(scope, status, started, outcome.body if isinstance(outcome.body, int) else None)
+        status, length = await self._answer(scope, send, outcome, ids, len(body))
+        self._access_log(scope, status, started, length)
 
     def _work(self, call: Any, request: ScoreRequest) -> Outcome:
         """In a run thread: parse the input, call run(), serialise its output."""
@@ -472,14 +478,15 @@ class ScoreApp:
         return Outcome("json", body, elapsed_ms)
 
     async def _answer(self, scope: Scope, send: Send, outcome: Outcome, ids: list[tuple[bytes, bytes]],
-                      request_bytes: int) -> int:
+                      request_bytes: int) -> tuple[int, int]:
+        """Send the answer for ``outcome``; its status and body length (for the access log)."""
         kind = outcome.kind
         if kind == "json":
             self._meter(scope, request_bytes)
             exec_ms = (b"x-ms-run-fn-exec-ms", b"%.3f" % outcome.elapsed_ms)
-            await self._send(send, scope, 200, outcome.body, [(b"content-type", wire.JSON), _FAILED, exec_ms], ids)
-            outcome.body = len(outcome.body)
-            return 200
+            length = await self._send(send, scope, 200, outcome.body, [(b"content-type", wire.JSON), _FAILED, exec_ms],
+                                      ids)
+            return 200, length
         if kind == "response":
             return await self._send_response(scope, send, outcome, ids, request_bytes)
         if kind == "input":
@@ -490,16 +497,19 @@ class ScoreApp:
             status, message, failed = 500, RUN_FAILED, _FAILED_TRUE
         else:
             status, message, failed = 500, INTERNAL_ERROR, _FAILED
-        await self._send(send, scope, status, wire.json_message(message), [(b"content-type", wire.JSON), failed], ids)
-        return status
+        length = await self._send(send, scope, status, wire.json_message(message),
+                                  [(b"content-type", wire.JSON), failed], ids)
+        return status, length
 
     async def _send_response(self, scope: Scope, send: Send, outcome: Outcome, ids: list[tuple[bytes, bytes]],
-                             request_bytes: int) -> int:
+                             request_bytes: int) -> tuple[int, int]:
         """A response object from run(): as it is, with azmlinfsrv's headers added."""
         response = outcome.body
         if response.status_code >= 500:
             response.headers["x-ms-run-function-failed"] = True
         response.headers.add("x-ms-run-fn-exec-ms", f"{outcome.elapsed_ms:.3f}")
+        if self.cors is not None and response.headers.get("Access-Control-Allow-Origin"):
+            ids = [(k, v) for k, v in ids if not k.startswith(b"access-control-") and k != b"vary"]
         for name, value in ids:
             response.headers.add(name.decode("latin-1"), value.decode("latin-1"))
         env = wire.environ(scope, b"")
@@ -507,9 +517,9 @@ class ScoreApp:
             status, headers, app_iter = wire.response_parts(response, env)
         except Exception:
             log.error("Encountered Exception: %s", traceback.format_exc())
-            await self._send(send, scope, 500, wire.json_message(INTERNAL_ERROR),
-                             [(b"content-type", wire.JSON), _FAILED], ids)
-            return 500
+            length = await self._send(send, scope, 500, wire.json_message(INTERNAL_ERROR),
+                                      [(b"content-type", wire.JSON), _FAILED], ids)
+            return 500, length
         if status < 400:
             self._meter(scope, request_bytes)
         log.info("run() output is HTTP Response")
@@ -520,8 +530,7 @@ class ScoreApp:
                 size += len(chunk)
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
-        outcome.body = size
-        return status
+        return status, size
 
     async def _in_pool(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await self.pool.submit(lambda call: fn(*args))
@@ -573,15 +582,15 @@ class ScoreApp:
         if query:
             path += "?" + query.decode("latin-1")
         log.info("%s %s %d %.3fms %s", scope["method"], path, status, (time.perf_counter() - started) * 1000,
-                 length if length is not None else "None")
+                 "None" if length is None else length)
 
     async def _send(self, send: Send, scope: Scope, status: int, body: bytes, head: list[tuple[bytes, bytes]],
-                    ids: list[tuple[bytes, bytes]]) -> None:
+                    ids: list[tuple[bytes, bytes]]) -> int:
+        """One complete answer; returns its Content-Length (a HEAD answer has the header, not the body)."""
         headers = [head[0], (b"content-length", str(len(body)).encode()), *head[1:], *ids]
         await send({"type": "http.response.start", "status": status, "headers": headers})
-        if scope["method"] == "HEAD":
-            body = b""
-        await send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+        return len(body)
 
     async def _plain_error(self, send: Send, status: int, message: str) -> None:
         """Flask's own 404 and 405 (no route matched): azmlinfsrv's body, without its request ids."""

@@ -113,9 +113,6 @@ def run(args: argparse.Namespace) -> int:
     if not output_ok and (output_given or mode != "unlicensed"):
         print(f"airgap score: {OUTPUT_NOT_FOUND}", file=sys.stderr)  # a licence is counted from the records
         return 1
-    if config.cors_origins:
-        print("airgap score: AML_CORS_ORIGINS / --access_control_allow_origins is not served yet (no CORS "
-              "headers are sent): answer CORS in a reverse proxy in front of the server.", file=sys.stderr)
     config = _replace(config, usage_records=output_ok)
     print(f"airgap score: {line}", file=sys.stderr)
     return server.serve(config, settings)

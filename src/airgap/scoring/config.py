@@ -206,7 +206,7 @@ def resolve(args: Any, env: MutableMapping[str, str]) -> ScoreConfig:
         service_version=str(setting("SERVICE_VERSION", "1.0")),
         service_path_prefix=str(setting("SERVICE_PATH_PREFIX", "")),
         server_version=server_version,
-        cors_origins=tuple(o.strip() for o in str(origins).split(",") if o.strip()),
+        cors_origins=tuple(o.strip() for o in str(origins).split(",")) if origins else (),
         run_threads=args.run_threads if args.run_threads is not None else _int(
             "AIRGAP_SCORE_THREADS", env.get("AIRGAP_SCORE_THREADS", 1), minimum=1),
         max_body_bytes=_int("AIRGAP_SCORE_MAX_BODY_BYTES",

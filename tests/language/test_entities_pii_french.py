@@ -18,7 +18,7 @@ import pytest
 
 from airgap.services.language.engines.entities import SpacyEntityEngine
 from airgap.services.language.engines.pii import PresidioPiiEngine
-from tests.unit.test_entities_pii_quality import load, report, scores
+from tests.language.test_entities_pii_quality import load, report, scores
 
 # category -> (precision floor, recall floor); measured 2026-12-02 in the comments
 NER_FLOORS = {
