@@ -90,7 +90,8 @@ def test_layout_of_a_ruled_table_every_poll_matches_the_contract(document_server
     assert states[-1]["status"] == "succeeded" and result["version"] == "2.1.0"
     [read] = result["readResults"]
     assert read["unit"] == "pixel" and read["page"] == 1
-    assert [line["text"] for line in read["lines"]] == ["Invoice 4471", *(" ".join(row) for row in INVOICE_TABLE)]
+    # A scan: each ruled cell is its own line, row by row (reading order, issue 11).
+    assert [line["text"] for line in read["lines"]] == ["Invoice 4471", *(cell for row in INVOICE_TABLE for cell in row)]
     [page] = result["pageResults"]
     [table] = page["tables"]
     assert (table["rows"], table["columns"]) == (4, 4)

@@ -6,7 +6,9 @@ licence or auth gate the runtime was built with); and, when the handler
 answers with success, makes the context's usage readings durable before the
 response's first byte leaves. Housekeeping routes (no owning service) pass
 through ungated and unmetered; the liveness probes are answered here, without
-routing.
+routing. An ``@express`` endpoint (``route_index.py``) is called here directly
+once the gates pass, past FastAPI's request machinery; an ``ApiError`` it raises
+is rendered in the path's dialect, as the app's handler would.
 
 A websocket gets the same before it is accepted: the context (for the whole
 connection) and the gates. A refused upgrade is answered with the Azure error

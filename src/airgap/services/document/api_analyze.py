@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Request, Response
 
 from airgap.ocr.pages import open_document
+from airgap.ocr.settings import OCR_SETTINGS
 from airgap.platform.errors import BadRequest, NotFound
 from airgap.platform.lenient import choice, locale_tag
 from airgap.platform.responses import JSONResponse
@@ -89,7 +90,8 @@ def _routes(router: APIRouter, service: DocumentService, base: str, versions: tu
             request, kind=model.model_id,
             input={"api": version, "model": model.model_id, "pages": query.get("pages"), "locale": language,
                    "stringIndexType": index_type, "features": features, "markdown": output_format == "markdown"},
-            check=partial(open_document, pages=query.get("pages")),
+            check=partial(open_document, pages=query.get("pages"),
+                          page_memory_mb=service.runtime.settings.section(OCR_SETTINGS).page_memory_mb),
             location=lambda job_id: f"{results}/{job_id}?api-version={version}", headers={"Retry-After": "1"})
 
     @router.get(f"{base}/documentModels/{{model_id}}/analyzeResults/{{result_id}}",

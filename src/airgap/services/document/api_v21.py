@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Request, Response
 
 from airgap.ocr.pages import open_document
+from airgap.ocr.settings import OCR_SETTINGS
 from airgap.platform.api_versions import Served, retired_versions_router
 from airgap.platform.errors import BadRequest, NotFound
 from airgap.platform.jobs import JobFailure, render_job_error
@@ -86,7 +87,8 @@ def build_router(service: DocumentService) -> APIRouter:
             request, kind=MODEL,
             input={"api": wire_v21.API_VERSION, "model": MODEL, "pages": pages, "locale": code,
                    "stringIndexType": "textElements", "features": [], "markdown": False},
-            check=partial(open_document, pages=pages),
+            check=partial(open_document, pages=pages,
+                          page_memory_mb=service.runtime.settings.section(OCR_SETTINGS).page_memory_mb),
             location=lambda job_id: f"{results}/{job_id}")
 
     @router.get(f"{BASE}/layout/analyzeResults/{{result_id}}", name="formrecognizer-v2.1-layout-result",
