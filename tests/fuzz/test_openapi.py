@@ -16,6 +16,9 @@ from tests.fuzz.wire import SEEN, check_response
 from tests.support.server import ServerProcess
 
 EXAMPLES_PER_OPERATION = 15
+
+# Speech uploads (audio/wav, audio/ogg) are binary bodies like application/octet-stream.
+schemathesis.serializer.alias(["audio/wav", "audio/ogg"], "application/octet-stream")
 SENT: list[tuple[str, int]] = []
 
 
