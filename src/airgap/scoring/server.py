@@ -18,11 +18,15 @@ from __future__ import annotations
 import json
 import logging
 import os
+import pickle
 import shutil
 import sys
 import tempfile
+import time
 from socket import socket
 from typing import Any
+
+from uvicorn.supervisors.multiprocess import Multiprocess, Process
 
 from airgap import __version__
 from airgap.platform.settings import Settings
@@ -50,6 +54,61 @@ def worker_app() -> Any:
     return build_app(config, settings)
 
 
+class WatchedProcess(Process):
+    """uvicorn's worker process, with a health ping that notices the worker's death at once.
+
+    uvicorn pings each worker over a pipe and waits up to ``timeout_worker_healthcheck`` for the
+    answer (here ``WORKER_TIMEOUT``, 300 s by default, so that a long ``run()`` holding the GIL is
+    not taken for a hung worker). A worker that exits between uvicorn's liveness check and the ping
+    never answers, and the parent's own copy of the pipe keeps it from reading the end of it: the
+    wait would last the whole timeout, with no replacement worker meanwhile. Here the wait also
+    ends as soon as the worker process is gone.
+    """
+
+    def _healthcheck(self, timeout: float) -> bool | None:
+        try:
+            self.parent_conn.send(b"ping")
+            deadline = time.monotonic() + timeout
+            while True:
+                remaining = deadline - time.monotonic()
+                if self.parent_conn.poll(max(0.0, min(0.5, remaining))):
+                    started: bool = self.parent_conn.recv()
+                    return started
+                if not self.process.is_alive() or remaining <= 0:
+                    return None
+        except (OSError, EOFError, pickle.UnpicklingError):
+            return None
+
+
+class Supervisor(Multiprocess):
+    """uvicorn's supervisor with ``WatchedProcess`` workers; a worker exiting with 3 stops it."""
+
+    def init_processes(self) -> None:
+        for _ in range(self.processes_num):
+            process = WatchedProcess(self.config, self.sockets)
+            process.start()
+            self.processes.append(process)
+
+    def keep_subprocess_alive(self) -> None:
+        if self.should_exit.is_set():
+            return
+        for idx, process in enumerate(self.processes):
+            if process.is_alive(timeout=self.config.timeout_worker_healthcheck):
+                continue
+            process.kill()
+            process.join()
+            if process.exitcode == STARTUP_FAILURE:
+                log.error("Worker [%s] exited with code 3; stopping the server.", process.pid)
+                self.should_exit.set()
+                return
+            if self.should_exit.is_set():
+                return
+            log.info("Worker [%s] ended (exit code %s); starting another.", process.pid, process.exitcode)
+            replacement = WatchedProcess(self.config, self.sockets)
+            replacement.start()
+            self.processes[idx] = replacement
+
+
 def banner(config: ScoreConfig, settings: Settings) -> None:
     print()
     print(f"Azure ML Inferencing HTTP server, airgap {__version__} (compatible with azmlinfsrv 1.5.1)")
@@ -73,7 +132,6 @@ def banner(config: ScoreConfig, settings: Settings) -> None:
 def serve(config: ScoreConfig, settings: Settings) -> int:
     """Run until stopped; the exit code: 0, or 3 when a worker's script or init() failed."""
     import uvicorn
-    from uvicorn.supervisors.multiprocess import Multiprocess
 
     logs.configure(config.log_level)
     banner(config, settings)
@@ -100,7 +158,7 @@ def serve(config: ScoreConfig, settings: Settings) -> int:
         sockets.append(uvicorn_config(config.health_port).bind_socket())
     log.info("Starting %d worker(s) on %s:%s", config.worker_count, config.host,
              ",".join(str(s.getsockname()[1]) for s in sockets))
-    supervisor = Multiprocess(main, sockets=sockets)
+    supervisor = Supervisor(main, sockets=sockets)
     try:
         supervisor.run()
     finally:
