@@ -119,7 +119,27 @@ def start_airgap(workers: int, tmp: Path, unmetered: bool = False) -> Server:
     return server
 
 
-def wrk(url: str, method: str, body: str | None, concurrency: int, seconds: int, tmp: Path) -> dict[str, float]:
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a server: its process and its children (the workers)."""
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / _TICK
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (OSError, IndexError, ValueError):
+            continue
+        pending += [int(c) for c in children]
+    return total
+
+
+def wrk(url: str, method: str, body: str | None, concurrency: int, seconds: int, tmp: Path,
+        server: Server | None = None) -> dict[str, float]:
     script = tmp / f"{method.lower()}.lua"
     body_line = ""
     if body is not None:
@@ -127,11 +147,15 @@ def wrk(url: str, method: str, body: str | None, concurrency: int, seconds: int,
         body_file.write_text(body)
         body_line = f'wrk.body = io.open("{body_file}", "rb"):read("*a")'
     script.write_text(LUA.replace("{method}", method).replace("{body}", body_line))
+    cpu_before = cpu_seconds(server.process.pid) if server else 0.0
     out = subprocess.run(["wrk", "-t2", f"-c{concurrency}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script),
                           url], capture_output=True, text=True, check=True).stdout
+    cpu = cpu_seconds(server.process.pid) - cpu_before if server else 0.0
     line = next(x for x in out.splitlines() if x.startswith("RESULT"))
     requests, errors, duration_us, p50_us, p99_us = (float(v) for v in line.split()[1:])
-    return {"rps": requests / (duration_us / 1e6), "errors": errors, "p50": p50_us / 1000, "p99": p99_us / 1000}
+    # CPU per request: what a request costs the server, whatever else the machine is running.
+    return {"rps": requests / (duration_us / 1e6), "errors": errors, "p50": p50_us / 1000, "p99": p99_us / 1000,
+            "cpu_us": 1e6 * cpu / max(requests, 1)}
 
 
 def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
@@ -153,8 +177,8 @@ def measure(workers: int, args: argparse.Namespace, tmp: Path) -> list[tuple]:
             for c in args.concurrency:
                 a_runs, b_runs = [], []
                 for _ in range(args.rounds):  # A B A B: both see the same machine load on average
-                    a_runs.append(wrk(ceiling.url + ceiling_path, method, body, c, args.seconds, tmp))
-                    b_runs.append(wrk(airgap.url + airgap_path, method, body, c, args.seconds, tmp))
+                    a_runs.append(wrk(ceiling.url + ceiling_path, method, body, c, args.seconds, tmp, ceiling))
+                    b_runs.append(wrk(airgap.url + airgap_path, method, body, c, args.seconds, tmp, airgap))
                 ratios = [b["rps"] / a["rps"] for a, b in zip(a_runs, b_runs)]
                 rows.append((workers, label, c, median_of(a_runs), median_of(b_runs), statistics.median(ratios)))
                 a, b = rows[-1][3], rows[-1][4]
@@ -187,11 +211,14 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"\n{len(TEXT)}-character document; median of {args.rounds} alternating rounds of {args.seconds} s; "
           f"wrk -t2; airgap licensed (disconnected) with metering {'OFF (diagnosis)' if args.unmetered else 'on'}")
-    print(f"{'workers':>7} {'request':<7} {'conc':>4} | {'ceiling req/s':>13} {'p50 ms':>7} {'p99 ms':>7} | "
-          f"{'airgap req/s':>12} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} | {'ratio':>5}")
+    print("ratio: airgap req/s / ceiling req/s (median of the rounds' ratios); cpu: server CPU (all processes) "
+          "per request, and ceiling cpu / airgap cpu, which the machine's other load disturbs less")
+    print(f"{'workers':>7} {'request':<7} {'conc':>4} | {'ceiling req/s':>13} {'p50 ms':>7} {'p99 ms':>7} {'cpu us':>7} | "
+          f"{'airgap req/s':>12} {'p50 ms':>7} {'p99 ms':>7} {'cpu us':>7} {'errors':>6} | {'ratio':>5} {'cpu ratio':>9}")
     for workers, label, c, a, b, ratio in rows:
-        print(f"{workers:>7} {label:<7} {c:>4} | {a['rps']:>13,.0f} {a['p50']:>7.2f} {a['p99']:>7.2f} | "
-              f"{b['rps']:>12,.0f} {b['p50']:>7.2f} {b['p99']:>7.2f} {b['errors'] + a['errors']:>6.0f} | {ratio:>5.2f}")
+        print(f"{workers:>7} {label:<7} {c:>4} | {a['rps']:>13,.0f} {a['p50']:>7.2f} {a['p99']:>7.2f} {a['cpu_us']:>7.0f} | "
+              f"{b['rps']:>12,.0f} {b['p50']:>7.2f} {b['p99']:>7.2f} {b['cpu_us']:>7.0f} {b['errors'] + a['errors']:>6.0f} | "
+              f"{ratio:>5.2f} {a['cpu_us'] / max(b['cpu_us'], 1e-9):>9.2f}")
 
 
 if __name__ == "__main__":

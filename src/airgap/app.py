@@ -90,6 +90,9 @@ def create_app(
         redoc_url=None,
         default_response_class=JSONResponse,
         lifespan=lifespan,
+        # FastAPI's native OpenTelemetry: nothing here exports it (offline), yet it looks the global
+        # providers up on every request; off, like the rest of FastAPI's middleware we do not use.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.runtime = runtime
     app.include_router(health.router)

@@ -15,6 +15,7 @@ import pytest
 
 from airgap.platform.jobs import INTERNAL_MESSAGE, JobStore
 from tests.support.contract import LANGUAGE_2023_04_01, TEXT_ANALYTICS_V3_1, validate_response
+from tests.support.server import ServerProcess
 
 TEXT = "Offline servers keep data at home."
 CONTRACTS = {
@@ -23,6 +24,19 @@ CONTRACTS = {
     "v3.1": ("/text/analytics/v3.1/analyze/jobs/{id}", TEXT_ANALYTICS_V3_1, "/analyze/jobs/{jobId}",
              "#/tasks/keyPhraseExtractionTasks/"),
 }
+
+
+@pytest.fixture(scope="module")
+def broken_jobs_server(tmp_path_factory):
+    """Its own server: the broken job below puts a traceback in the log, which the session's
+    shared language server must never show (tests/language/test_bad_input.py checks it)."""
+    folder = tmp_path_factory.mktemp("job-errors-server")
+    server = ServerProcess(settings=["Services=language"], log_path=folder / "server.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def run_job(server, api: str, documents: list[dict], parameters: list[dict]) -> tuple[httpx.Response, dict]:
@@ -45,9 +59,9 @@ def run_job(server, api: str, documents: list[dict], parameters: list[dict]) -> 
 
 
 @pytest.mark.parametrize("api", list(CONTRACTS))
-def test_a_task_failing_with_an_api_error_keeps_its_codes(language_server, api):
+def test_a_task_failing_with_an_api_error_keeps_its_codes(broken_jobs_server, api):
     documents = [{"id": "1", "text": TEXT, "language": "en"}]
-    r, _ = run_job(language_server, api, documents, [{"modelVersion": "1999-01-01"}, {}])
+    r, _ = run_job(broken_jobs_server, api, documents, [{"modelVersion": "1999-01-01"}, {}])
     body = r.json()
     assert body["status"] == ("succeeded" if api == "v3.1" else "partiallyCompleted")
     [error] = body["errors"]
@@ -57,14 +71,14 @@ def test_a_task_failing_with_an_api_error_keeps_its_codes(language_server, api):
 
 
 @pytest.mark.parametrize("api", list(CONTRACTS))
-def test_a_task_that_breaks_says_see_the_log_and_nothing_of_the_exception(language_server, api):
+def test_a_task_that_breaks_says_see_the_log_and_nothing_of_the_exception(broken_jobs_server, api):
     # A document whose text is not a string: a job file no submit writes (another build's, or a
     # damaged one). The engine breaks on it with an exception no client should read.
     documents = [{"id": "1", "text": 12345, "language": "en"}]
-    r, state = run_job(language_server, api, documents, [{}])
+    r, state = run_job(broken_jobs_server, api, documents, [{}])
     body = r.json()
     assert body["status"] == "failed"
     assert body["errors"] == [{"code": "InternalServerError", "message": INTERNAL_MESSAGE,
                                "target": CONTRACTS[api][3] + "0"}]
     assert "Error" not in orjson.dumps(state["errors"]).decode().replace("InternalServerError", "")
-    assert f"Task 0 (KeyPhraseExtraction) of job {state['jobId']} failed" in language_server.log_text()
+    assert f"Task 0 (KeyPhraseExtraction) of job {state['jobId']} failed" in broken_jobs_server.log_text()
