@@ -76,6 +76,23 @@ def _parse_values(raw: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in raw.replace(";", ",").split(",") if item.strip())
 
 
+def _parse_non_negative_int(raw: str) -> int:
+    value = _parse_int(raw)
+    if value < 0:
+        raise ValueError(f"expected 0 or more, got {raw!r}")
+    return value
+
+
+def _parse_positive_seconds(raw: str) -> float:
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        raise ValueError(f"expected a number of seconds, got {raw!r}") from None
+    if not value > 0:
+        raise ValueError(f"expected more than 0 seconds, got {raw!r}")
+    return value
+
+
 def _parse_path(raw: str) -> Path | None:
     return Path(raw.strip()) if raw.strip() else None
 
@@ -408,3 +425,13 @@ def settings_help() -> str:
         lines.append(f"  {spec.key:<{width}}  default {spec.default_text()}")
         lines.append(f"  {'':<{width}}  {spec.help}")
     return "\n".join(lines)
+
+
+# The parsers a service's settings section (``Section``) uses, so that every section reads
+# numbers, paths and flags with the platform's rules and words.
+parse_bool = _parse_bool
+parse_int = _parse_int
+parse_positive_int = _parse_positive_int
+parse_non_negative_int = _parse_non_negative_int
+parse_positive_seconds = _parse_positive_seconds
+parse_path = _parse_path

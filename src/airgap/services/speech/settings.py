@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from airgap.platform.settings import Section, SettingSpec
+from airgap.platform.settings import (
+    Section,
+    SettingSpec,
+    parse_non_negative_int,
+    parse_positive_int,
+    parse_positive_seconds,
+)
 
 # Whisper models whose weights ship in the speech extra's packages (engines/stt_models.py).
 MODELS = ("tiny.en", "base")
@@ -28,34 +34,10 @@ def _parse_multilingual(raw: str) -> str:
     return value
 
 
-def _parse_count(raw: str) -> int:
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise ValueError(f"expected a whole number, got {raw!r}") from None
-    if value < 1:
-        raise ValueError(f"expected a number of at least 1, got {raw!r}")
-    return value
 
 
-def _parse_non_negative(raw: str) -> int:
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise ValueError(f"expected a whole number, got {raw!r}") from None
-    if value < 0:
-        raise ValueError(f"expected 0 or more, got {raw!r}")
-    return value
 
 
-def _parse_seconds(raw: str) -> float:
-    try:
-        value = float(raw.strip())
-    except ValueError:
-        raise ValueError(f"expected a number of seconds, got {raw!r}") from None
-    if not value > 0:
-        raise ValueError(f"expected more than 0 seconds, got {raw!r}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -79,26 +61,26 @@ SPEECH_SETTINGS: Section[SpeechSettings] = Section(
         SettingSpec("Speech:MultilingualModel", "multilingual_model", _parse_multilingual, "base",
                     "With Speech:Model=tiny.en: the model for other languages and for language identification "
                     "(base, loaded on the first such request), or none to refuse them."),
-        SettingSpec("Speech:ThreadsPerDecode", "threads_per_decode", _parse_count, 2,
+        SettingSpec("Speech:ThreadsPerDecode", "threads_per_decode", parse_positive_int, 2,
                     "CPU threads one Whisper decode uses (CTranslate2 intra-op threads); several decodes run at "
                     "once, one per inference thread (Threads)."),
-        SettingSpec("Speech:BeamSize", "beam_size", _parse_count, 5,
+        SettingSpec("Speech:BeamSize", "beam_size", parse_positive_int, 5,
                     "Beam width of the Whisper decoder for final results: 5 is more accurate (on the test set, "
                     "in noise above all); 1 is greedy, about 15% faster. Partial results are always greedy."),
-        SettingSpec("Speech:MaxStreams", "max_streams", _parse_count, 8,
+        SettingSpec("Speech:MaxStreams", "max_streams", parse_positive_int, 8,
                     "Websocket recognition streams one server process serves at once; one more is refused "
                     "(closed with code 1013 and the reason) until one ends."),
-        SettingSpec("Speech:HypothesisIntervalMs", "hypothesis_interval_ms", _parse_non_negative, 1000,
+        SettingSpec("Speech:HypothesisIntervalMs", "hypothesis_interval_ms", parse_non_negative_int, 1000,
                     "Partial results (speech.hypothesis, the SDK's recognizing events): the growing utterance is "
                     "decoded again after this many ms of new audio, when the stream is not behind; 0 turns "
                     "them off."),
-        SettingSpec("Speech:IdleTimeoutSeconds", "idle_timeout", _parse_seconds, 180,
+        SettingSpec("Speech:IdleTimeoutSeconds", "idle_timeout", parse_positive_seconds, 180,
                     "A websocket stream that sends nothing for this long is closed and its resources freed "
                     "(a client that never sends the end of audio)."),
-        SettingSpec("Speech:MaxStreamSeconds", "max_stream_seconds", _parse_seconds, 600,
+        SettingSpec("Speech:MaxStreamSeconds", "max_stream_seconds", parse_positive_seconds, 600,
                     "Most seconds of audio one websocket connection may send (Azure: 10 minutes); the turn then "
                     "ends with what was recognized and the connection is closed."),
-        SettingSpec("Speech:MaxAudioSeconds", "max_rest_seconds", _parse_seconds, 60,
+        SettingSpec("Speech:MaxAudioSeconds", "max_rest_seconds", parse_positive_seconds, 60,
                     "Longest audio the REST short-audio API accepts (Azure: 60 s); longer uploads get 400."),
     ),
     build=SpeechSettings,

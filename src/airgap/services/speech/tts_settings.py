@@ -9,22 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from airgap.platform.settings import Section, SettingSpec
+from airgap.platform.settings import Section, SettingSpec, parse_path, parse_positive_int
 
 
-def _parse_folder(raw: str) -> Path | None:
-    value = raw.strip()
-    return Path(value) if value else None
 
 
-def _parse_count(raw: str) -> int:
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise ValueError(f"expected a whole number, got {raw!r}") from None
-    if value < 1:
-        raise ValueError(f"expected a number of at least 1, got {raw!r}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -36,14 +25,14 @@ class TtsSettings:
 
 TTS_SETTINGS: Section[TtsSettings] = Section(
     specs=(
-        SettingSpec("TextToSpeech:VoicesFolder", "voices_folder", _parse_folder, None,
+        SettingSpec("TextToSpeech:VoicesFolder", "voices_folder", parse_path, None,
                     "A folder of Piper voices (each a .onnx file with its .onnx.json beside it, e.g. from a USB "
                     "stick) listed and served besides the bundled ones, named {locale}-{Speaker}Neural; read at "
                     "start."),
-        SettingSpec("TextToSpeech:MaxStreams", "max_streams", _parse_count, 16,
+        SettingSpec("TextToSpeech:MaxStreams", "max_streams", parse_positive_int, 16,
                     "Websocket synthesis connections one server process serves at once; one more is refused with "
                     "429 until one ends."),
-        SettingSpec("TextToSpeech:ThreadsPerVoice", "threads_per_voice", _parse_count, 1,
+        SettingSpec("TextToSpeech:ThreadsPerVoice", "threads_per_voice", parse_positive_int, 1,
                     "CPU threads one Piper (neural) synthesis uses; several run at once, one per inference thread "
                     "(Threads)."),
     ),
