@@ -33,14 +33,15 @@ async def _load(journal: Journal, concurrency: int, seconds: float) -> int:
     return done
 
 
-def run(folder: Path, group: bool, concurrency: int, seconds: float) -> tuple[float, float]:
+def run(folder: Path, group: bool, concurrency: int, seconds: float) -> tuple[float, float, float]:
+    """(appends/s, syncs/s, CPU µs of this process per append: both threads, the client loop included)."""
     journal = Journal(folder / f"{'group' if group else 'single'}-{concurrency}",
                       group=group)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     n = asyncio.run(_load(journal, concurrency, seconds))
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     journal.close()
-    return n / elapsed, journal.fsyncs / elapsed
+    return n / elapsed, journal.fsyncs / elapsed, cpu / n * 1e6
 
 
 def main() -> None:
@@ -49,11 +50,12 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, default=None)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(dir=args.dir) as d:
-        print(f"{'conc':>5} {'group app/s':>12} {'fsync/s':>9} {'single app/s':>13} {'fsync/s':>9} {'ratio':>6}")
+        print(f"{'conc':>5} {'group app/s':>12} {'sync/s':>9} {'cpu us':>7} "
+              f"{'single app/s':>13} {'sync/s':>9} {'cpu us':>7} {'ratio':>6}")
         for c in (1, 16, 64):
-            g, gf = run(Path(d), True, c, args.seconds)
-            s, sf = run(Path(d), False, c, args.seconds)
-            print(f"{c:>5} {g:>12.0f} {gf:>9.0f} {s:>13.0f} {sf:>9.0f} {g / s:>6.1f}")
+            g, gf, gc = run(Path(d), True, c, args.seconds)
+            s, sf, sc = run(Path(d), False, c, args.seconds)
+            print(f"{c:>5} {g:>12.0f} {gf:>9.0f} {gc:>7.1f} {s:>13.0f} {sf:>9.0f} {sc:>7.1f} {g / s:>6.1f}")
 
 
 if __name__ == "__main__":

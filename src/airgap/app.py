@@ -146,7 +146,8 @@ def _load_all(runtime: Runtime) -> None:
 
 def _install_error_handlers(app: FastAPI, runtime: Runtime) -> None:
     def respond(request: Request, error: ApiError) -> JSONResponse:
-        return error_response(error, runtime.dialects.for_path(request.url.path))
+        dialect = runtime.dialects.for_request(request.url.path, request.scope.get("query_string", b""))
+        return error_response(error, dialect)
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:

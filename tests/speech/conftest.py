@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import httpx
 import numpy as np
@@ -39,13 +40,13 @@ def recognizers() -> Recognizers:
     return loaded
 
 
-@pytest.fixture(scope="session")
-def speech_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """One real server process hosting the speech service (default settings, more streams for the SDK's
-    connections that linger until their recognizer is collected)."""
-    folder = tmp_path_factory.mktemp("speech-server")
+@contextmanager
+def speech_server_process(tmp_path_factory: pytest.TempPathFactory, name: str,
+                          settings: Sequence[str] = ()) -> Iterator[ServerProcess]:
+    """A real server hosting the speech service with these settings; its log in ``<tmp>/server.log``."""
+    folder = tmp_path_factory.mktemp(name)
     (folder / "output").mkdir()
-    server = ServerProcess(settings=["Services=speech", "Speech:MaxStreams=64"], log_path=folder / "server.log",
+    server = ServerProcess(settings=["Services=speech", *settings], log_path=folder / "server.log",
                            output_dir=folder / "output")
     server.start()
     try:
@@ -55,16 +56,17 @@ def speech_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPr
 
 
 @pytest.fixture(scope="session")
+def speech_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One real server process hosting the speech service (default settings, more streams for the SDK's
+    connections that linger until their recognizer is collected)."""
+    with speech_server_process(tmp_path_factory, "speech-server", ["Speech:MaxStreams=64"]) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
 def strict_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """A server with one stream at a time and a short idle timeout, English only, short REST limit."""
-    folder = tmp_path_factory.mktemp("speech-strict")
-    (folder / "output").mkdir()
-    server = ServerProcess(settings=["Services=speech", "Speech:MaxStreams=1", "Speech:IdleTimeoutSeconds=2",
-                                     "Speech:MultilingualModel=none", "Speech:MaxAudioSeconds=5",
-                                     "Speech:MaxStreamSeconds=8"],
-                           log_path=folder / "server.log", output_dir=folder / "output")
-    server.start()
-    try:
+    with speech_server_process(tmp_path_factory, "speech-strict",
+                               ["Speech:MaxStreams=1", "Speech:IdleTimeoutSeconds=2", "Speech:MultilingualModel=none",
+                                "Speech:MaxAudioSeconds=5", "Speech:MaxStreamSeconds=8"]) as server:
         yield server
-    finally:
-        server.stop()

@@ -7,6 +7,7 @@ import asyncio
 import gc
 import io
 import json
+import threading
 import time
 import uuid
 import wave
@@ -40,6 +41,21 @@ def synthesizer(server: ServerProcess, fmt=None, scheme: str = "ws"):
     if fmt is not None:
         config.set_speech_synthesis_output_format(fmt)
     return speechsdk.SpeechSynthesizer(speech_config=config, audio_config=None)
+
+
+def settled(synth, call):
+    """The result of a ``speak_*_async`` call once the SDK has raised all its events: they run on the
+    SDK's own thread and may come after ``get()`` returns; ``synthesis_completed`` comes after them."""
+    completed = threading.Event()
+    synth.synthesis_completed.connect(lambda e: completed.set())
+    synth.synthesis_canceled.connect(lambda e: completed.set())
+    try:
+        result = call().get()
+        assert completed.wait(60), "the SDK never raised synthesis_completed"
+    finally:
+        synth.synthesis_completed.disconnect_all()
+        synth.synthesis_canceled.disconnect_all()
+    return result
 
 
 def done(result) -> None:
@@ -110,7 +126,7 @@ def test_sdk_word_boundaries_in_order(synth):
     events = []
     synth.synthesis_word_boundary.connect(lambda e: events.append((e.text, e.audio_offset, e.duration)))
     try:
-        result = synth.speak_text_async(TEXT).get()
+        result = settled(synth, lambda: synth.speak_text_async(TEXT))
     finally:
         synth.synthesis_word_boundary.disconnect_all()
     done(result)
@@ -148,6 +164,17 @@ def test_sdk_bad_input_cancels_with_the_reason(tts_server: ServerProcess, docume
     assert result.reason == speechsdk.ResultReason.Canceled
     assert result.cancellation_details.reason == speechsdk.CancellationReason.Error
     assert reason in result.cancellation_details.error_details
+
+
+def test_sdk_too_long_ssml_and_an_unsupported_format_cancel_with_the_reason(tts_server: ServerProcess):
+    s = synthesizer(tts_server)
+    long = s.speak_ssml_async(ssml('<voice name="en-US-JoeNeural">' + "Very long text. " * 5000 + "</voice>")).get()
+    assert long.reason == speechsdk.ResultReason.Canceled
+    assert "longer than 64 KB" in long.cancellation_details.error_details
+    amr = synthesizer(tts_server, Format.AmrWb16000Hz).speak_text_async(TEXT).get()  # no encoder here
+    assert amr.reason == speechsdk.ResultReason.Canceled
+    assert "amr-wb-16000hz" in amr.cancellation_details.error_details
+    assert not amr.audio_data
 
 
 # -- REST ------------------------------------------------------------------------------------------
@@ -319,8 +346,9 @@ def test_sdk_bookmarks_entities_phonemes_and_empty_text(synth):
     marks = []
     synth.bookmark_reached.connect(lambda e: marks.append((e.text, e.audio_offset)))
     try:
-        result = synth.speak_ssml_async(ssml('<voice name="en-US-JoeNeural">Tom &amp; Jerry <bookmark mark="m1"/> say '
-                                             '<phoneme alphabet="ipa" ph="təmˈɑːtoʊ">tomato</phoneme>.</voice>')).get()
+        result = settled(synth, lambda: synth.speak_ssml_async(ssml(
+            '<voice name="en-US-JoeNeural">Tom &amp; Jerry <bookmark mark="m1"/> say '
+            '<phoneme alphabet="ipa" ph="təmˈɑːtoʊ">tomato</phoneme>.</voice>')))
     finally:
         synth.bookmark_reached.disconnect_all()
     done(result)

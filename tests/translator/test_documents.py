@@ -101,3 +101,173 @@ def test_a_request_without_the_document_field(translator_server):
     r = httpx.post(translator_server.url + "/translator/document:translate",
                    params={"api-version": "2024-05-01", "targetLanguage": "es"}, json={"x": 1}, timeout=30)
     assert r.status_code == 415
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+PDF_LINES = (  # (text, font size, x, baseline y): a title, a paragraph of two lines, a table row
+    ("The house", 18, 72, 770),
+    ("The car is green and the house is red. The", 11, 72, 700),
+    ("cat is black and the dog is white.", 11, 72, 686),
+    ("The cat", 11, 72, 600),
+    ("The dog", 11, 300, 600),
+)
+
+
+def _pdf(lines=PDF_LINES, image: bool = False) -> bytes:
+    """A born-digital PDF drawn with PDFium: Helvetica text objects and a red rectangle (or, for a
+    scan, nothing but an image)."""
+    import ctypes
+
+    pdfium = pytest.importorskip("pypdfium2")
+    raw = pdfium.raw
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(595, 842)
+    if image:
+        bitmap = pdfium.PdfBitmap.new_native(60, 40, raw.FPDFBitmap_BGR)
+        picture = pdfium.PdfImage.new(pdf)
+        picture.set_bitmap(bitmap)
+        picture.set_matrix(pdfium.PdfMatrix().scale(480, 320).translate(50, 400))
+        page.insert_obj(picture)
+    rect = raw.FPDFPageObj_CreateNewRect(50, 50, 100, 40)
+    raw.FPDFPageObj_SetFillColor(rect, 200, 30, 30, 255)
+    raw.FPDFPath_SetDrawMode(rect, raw.FPDF_FILLMODE_ALTERNATE, 0)
+    raw.FPDFPage_InsertObject(page.raw, rect)
+    font = raw.FPDFText_LoadStandardFont(pdf.raw, b"Helvetica")
+    for text, size, x, y in lines:
+        obj = raw.FPDFPageObj_CreateTextObj(pdf.raw, font, ctypes.c_float(size))
+        wide = (text + "\x00").encode("utf-16-le")
+        raw.FPDFText_SetText(obj, ctypes.cast(ctypes.c_char_p(wide), raw.FPDF_WIDESTRING))
+        raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, y)
+        raw.FPDFPage_InsertObject(page.raw, obj)
+    raw.FPDFPage_GenerateContent(page.raw)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
+def _pdf_words(data: bytes) -> list[tuple[str, float, float]]:
+    """Each word of the PDF's text layer with the left and top of its first character."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    textpage = pdf[0].get_textpage()
+    words, current, origin = [], "", (0.0, 0.0)
+    for index in range(textpage.count_chars()):
+        char = textpage.get_text_range(index, 1)
+        if char.isspace() or not char:
+            if current:
+                words.append((current, *origin))
+            current = ""
+            continue
+        if not current:
+            left, _, _, top = textpage.get_charbox(index, loose=True)
+            origin = (left, top)
+        current += char
+    if current:
+        words.append((current, *origin))
+    return words
+
+
+def _pdf_paths(data: bytes) -> int:
+    import pypdfium2 as pdfium
+
+    page = pdfium.PdfDocument(data)[0]
+    return sum(1 for obj in page.get_objects() if obj.type == pdfium.raw.FPDF_PAGEOBJ_PATH)
+
+
+def test_pdf_is_translated_in_place(translator_server):
+    source = _pdf()
+    r = _post(translator_server, source, "letter.pdf", "application/pdf")
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/pdf"
+    words = _pdf_words(r.content)
+    text = " ".join(w for w, _, _ in words)
+    assert "La casa" in text and "El coche es verde" in text and "El gato" in text and "El perro" in text
+    assert "house" not in text and "green" not in text  # the English text objects are gone
+    # Each block starts where its English did: the title, the paragraph and both table cells.
+    starts = {(round(x), round(top)) for w, x, top in _pdf_words(source) if w == "The" and round(x) in (72, 300)}
+    assert len(starts) == 4
+    for x, top in starts:
+        assert any(abs(sx - x) < 2 and abs(stop - top) < 3 for w, sx, stop in words if w in ("La", "El")), (x, top)
+    assert _pdf_paths(r.content) == 1  # the vector graphics stay
+    assert int(r.headers["x-metered-usage"]) == len("The house\nThe car is green and the house is red. The cat is "
+                                                    "black and the dog is white.\nThe cat\nThe dog")
+
+
+def test_a_scanned_pdf_asks_for_ocr(translator_server):
+    r = _post(translator_server, _pdf(lines=(), image=True), "scan.pdf", "application/pdf")
+    assert r.status_code == 400, r.text
+    error = r.json()["error"]
+    assert error["innererror"]["code"] == "DocumentHasNoText" and "OCR" in error["message"]
+
+
+def test_a_broken_pdf_is_refused(translator_server):
+    r = _post(translator_server, b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage", "bad.pdf", "application/pdf")
+    assert r.status_code == 415, r.text
+    assert r.json()["error"]["innererror"]["code"] == "InvalidDocumentFormat"
+    assert "PDF" in r.json()["error"]["message"]
+
+
+# --- glossaries --------------------------------------------------------------------------------
+
+def _post_with_glossary(server, content: bytes, filename: str, content_type: str, glossary: tuple):
+    params = {"api-version": "2024-05-01", "sourceLanguage": "en", "targetLanguage": "es"}
+    return httpx.post(server.url + "/translator/document:translate", params=params,
+                      files={"document": (filename, content, content_type), "glossary": glossary}, timeout=120)
+
+
+TSV = ("glossary.tsv", b"house\tvivienda\nred car\tdeportivo rojo\n", "text/tab-separated-values")
+
+
+def test_a_glossary_forces_its_terms_in_plain_text(translator_server):
+    r = _post_with_glossary(translator_server, b"The house is big.\n\nThe cat is black.\n", "a.txt", "text/plain", TSV)
+    assert r.status_code == 200, r.text
+    first, second = r.text.split("\n\n")
+    assert "vivienda" in first and "casa" not in first
+    assert second == "El gato es negro.\n"  # no term: translated as without a glossary
+
+
+def test_a_csv_glossary_in_a_docx(translator_server):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("The house is big.")
+    document.add_paragraph("The dog is white.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    r = _post_with_glossary(translator_server, buffer.getvalue(), "a.docx", mime,
+                            ("terms.csv", b"house,vivienda\ndog,chucho\n", "text/csv"))
+    assert r.status_code == 200, r.text
+    texts = [p.text for p in docx.Document(io.BytesIO(r.content)).paragraphs]
+    assert "vivienda" in texts[0] and "casa" not in texts[0]
+    assert "chucho" in texts[1] and "perro" not in texts[1]
+
+
+def test_an_xliff_glossary_in_a_pdf(translator_server):
+    xliff = (b'<?xml version="1.0"?><xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+             b'<file source-language="en" target-language="es" datatype="plaintext" original="g"><body>'
+             b'<trans-unit id="1"><source>house</source><target>vivienda</target></trans-unit>'
+             b'</body></file></xliff>')
+    r = _post_with_glossary(translator_server, _pdf(), "a.pdf", "application/pdf",
+                            ("terms.xlf", xliff, "application/xliff+xml"))
+    assert r.status_code == 200, r.text
+    text = " ".join(w for w, _, _ in _pdf_words(r.content))
+    assert "vivienda" in text and "casa" not in text and "El coche es verde" in text
+
+
+@pytest.mark.parametrize(("glossary", "what"), [
+    (("terms.json", b'{"house": "casa"}', "application/json"), "format"),
+    (("terms.tsv", b"\n\n", "text/tab-separated-values"), "no terms"),
+    (("terms.tsv", b"house\tcasa\tvivienda\n", "text/tab-separated-values"), "Line 1"),
+    (("terms.xlf", b"<xliff><unit>", "application/xliff+xml"), "XML"),
+    (("terms.tsv", b"\xff\xfeh\x00o\x00u\x00s\x00e\x00", "text/tab-separated-values"), "Line 1"),
+    (("terms.tsv", b"\xff\xfehouse", "text/tab-separated-values"), "UTF-16"),
+    (("terms.csv", b"caf\xe9,coffee", "text/csv"), "UTF-8"),
+])
+def test_a_bad_glossary_is_refused(translator_server, glossary, what):
+    r = _post_with_glossary(translator_server, b"The house.", "a.txt", "text/plain", glossary)
+    assert r.status_code == 400, r.text
+    error = r.json()["error"]
+    assert error["code"] == "InvalidArgument" and error["innererror"]["code"] == "InvalidGlossary"
+    assert what in error["message"]

@@ -99,7 +99,9 @@ class Rendered:
 
 
 class Dialect(Protocol):
-    """How one API family writes an error on the wire."""
+    """How one API family writes an error on the wire. A dialect may also have
+    ``for_query(query_string: bytes) -> Dialect`` to pick the writing per request
+    (``DialectMap.for_request``)."""
 
     def render(self, error: ApiError) -> Rendered: ...
 
@@ -172,3 +174,11 @@ class DialectMap:
     def for_path(self, path: str) -> Dialect:
         found = self._table.lookup(path)
         return self._default if found is None else found
+
+    def for_request(self, path: str, query_string: bytes) -> Dialect:
+        """The dialect of one request: its path's, narrowed by the query where the dialect has
+        ``for_query`` (an API whose versions share paths and tell themselves apart by
+        ``api-version``, each writing errors its own way)."""
+        dialect = self.for_path(path)
+        narrow = getattr(dialect, "for_query", None)
+        return dialect if narrow is None else narrow(query_string)

@@ -225,7 +225,7 @@ class GatewayMiddleware:
         scope.setdefault("state", {})["airgap.context"] = ctx
 
         async def send_error(error: ApiError) -> None:
-            response = error_response(error, self.runtime.dialects.for_path(path))
+            response = error_response(error, self.runtime.dialects.for_request(path, scope.get("query_string", b"")))
             response.raw_headers.append(header)
             await response(scope, receive, send)
 
@@ -263,7 +263,7 @@ class GatewayMiddleware:
         try:
             response = await endpoint(Request(scope, receive, send_wrapper))
         except ApiError as error:  # as the app's ApiError handler renders it; anything else goes up as from FastAPI
-            response = error_response(error, self.runtime.dialects.for_path(path))
+            response = error_response(error, self.runtime.dialects.for_request(path, scope.get("query_string", b"")))
         await response(scope, receive, send_wrapper)
 
     # -- billing now (RequestContext.bill) ----------------------------------------------------
@@ -379,7 +379,8 @@ class WebSocketConnection:
         self.scope["airgap.refused"] = True  # for the metrics: accepted below only to say why
         log.info("Refusing a websocket on %s: %s", self.scope["path"], error.message)
         if "websocket.http.response" in self.scope.get("extensions", {}):
-            response = error_response(error, self.gateway.runtime.dialects.for_path(self.scope["path"]))
+            dialect = self.gateway.runtime.dialects.for_request(self.scope["path"], self.scope.get("query_string", b""))
+            response = error_response(error, dialect)
             response.raw_headers.append(self._header)
             await response(self.scope, self._receive, self._send)
             return

@@ -187,6 +187,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("Mounts:Shared", "shared_dir", _parse_path, None,
                 "Folder for long-running job state shared by replicas (jobs in <folder>/jobs); "
                 "unset: <Mounts:Output>/jobs."),
+    SettingSpec("Mounts:Models", "models_dir", _parse_path, None,
+                "Folder of your own models, as Azure's containers mount /usr/local/models: Translator's "
+                "CTranslate2 translation models, Speech's Custom Speech models (a folder per model id)."),
     SettingSpec("Services", "services", _parse_list, (),
                 "Comma-separated services this server hosts (e.g. language); empty means every bundled one.",
                 unset_text="(all bundled)"),
@@ -305,6 +308,7 @@ class Settings:
     license_dir: Path | None = None
     output_dir: Path = Path("/output")
     shared_dir: Path | None = None
+    models_dir: Path | None = None
     services: tuple[str, ...] = ()
     host: str = "0.0.0.0"
     port: int = 5000

@@ -7,9 +7,13 @@ files in date order: a day's first record points at the previous file's last
 one. So an edit, insertion or deletion, and the deletion of a whole day file,
 breaks the chain at a nameable line.
 
-Concurrent ``append`` calls are batched by one writer thread: one write + one
-fsync resolves every waiter of the batch, which is what keeps throughput up
-under load without ever answering before the record is on disk.
+Concurrent ``append`` calls are batched by one writer thread: one synchronous
+write (``O_DSYNC``) resolves every waiter of the batch, which is what keeps
+throughput up under load without ever answering before the record is on disk.
+The caller chains and serialises its record while it enqueues it, so the writer
+thread needs the GIL only to pick up a batch and to wake the waiters: on a busy
+server every GIL hand-off to that thread is a wait for the request that is in
+flight (docs/metering.md has the figures).
 """
 
 from __future__ import annotations
@@ -45,6 +49,17 @@ class JournalDamaged(Exception):
 def record_hash(record: dict[str, Any]) -> str:
     body = {k: v for k, v in record.items() if k != "hash"}
     return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def _chained_line(rec: dict[str, Any], seq: int, prev: str) -> bytes:
+    """Chain ``rec`` after ``prev`` and return its line: the canonical body (sorted keys) with
+    ``hash`` last, so the hashed bytes are serialised once (``record_hash`` of the parsed line
+    gives the same digest)."""
+    rec["seq"], rec["prev"] = seq, prev
+    rec.pop("hash", None)
+    body = orjson.dumps(rec, option=orjson.OPT_SORT_KEYS)
+    rec["hash"] = digest = hashlib.sha256(body).hexdigest()
+    return b"%s,\"hash\":\"%s\"}\n" % (body[:-1], digest.encode())
 
 
 def day_files(instance_dir: Path) -> list[Path]:
@@ -92,6 +107,14 @@ Waiter = Future | asyncio.Future
 Outcome = tuple[Waiter, dict[str, Any] | None, BaseException | None]
 
 
+class _Queued:
+    """A record chained at enqueue time, waiting for the writer."""
+    __slots__ = ("rec", "day", "fut", "line")
+
+    def __init__(self, rec: dict[str, Any], day: date, fut: Waiter, line: bytes) -> None:
+        self.rec, self.day, self.fut, self.line = rec, day, fut, line
+
+
 def _settle(outcomes: list[Outcome]) -> None:
     for fut, rec, err in outcomes:
         if fut.cancelled():
@@ -129,17 +152,20 @@ class Journal:
         if not self.dir.is_dir():
             self.dir.mkdir(parents=True)
             _fsync_dir(self.dir.parent)
-        self._prev, self._seq, newest = _recover(self.dir)
+        self._prev, self._seq, newest = _recover(self.dir)  # the durable head of the chain
         self._fd: int | None = None
         self._day: date | None = None
         self._size = 0  # bytes of acknowledged records in the open file
         self._dirty = False  # a failed write may have left bytes past ``_size``
+        self._fsync, self._group = fsync, group
         if newest is not None:
             self._roll(newest)
         self._clock, self._write, self._on_commit = clock, write, on_commit
-        self._fsync, self._group = fsync, group
         self._cond = threading.Condition()
-        self._pending: list[tuple[dict[str, Any], datetime, Waiter]] = []
+        self._pending: list[_Queued] = []
+        # The head of the chain including queued records (guarded by ``_cond``); it runs ahead
+        # of the durable head and is set back to it when a write fails.
+        self._qprev, self._qseq, self._qday = self._prev, self._seq, self._day
         self._closed = False
         self.fsyncs = 0
         self._thread = threading.Thread(target=self._run, name="usage-journal", daemon=True)
@@ -171,11 +197,17 @@ class Journal:
         with self._cond:
             if self._closed:
                 raise RuntimeError("journal closed")
-            # Stamped under the lock so that the queue is in time order.
+            # Stamped and chained under the lock so that the queue is in time and chain order.
             when = (time or self._clock()).astimezone(timezone.utc)
             rec["time"] = when.isoformat()
-            self._pending.append((rec, when, fut))
-            self._cond.notify()
+            # A record never goes to a file older than the newest one (a clock stepping back),
+            # so files stay in chain order.
+            day = max(self._qday, when.date()) if self._qday else when.date()
+            line = _chained_line(rec, self._qseq, self._qprev)
+            self._qprev, self._qseq, self._qday = rec["hash"], self._qseq + 1, day
+            self._pending.append(_Queued(rec, day, fut, line))
+            if len(self._pending) == 1:
+                self._cond.notify()  # the writer sleeps only on an empty queue
 
     def close(self) -> None:
         with self._cond:
@@ -200,57 +232,58 @@ class Journal:
                     batch = [self._pending.pop(0)]
             self._commit(batch)
 
-    def _commit(self, batch: list[tuple[dict[str, Any], datetime, Waiter]]) -> None:
-        # Split the batch by day; a record never goes to a file older than the
-        # open one (a clock stepping back), so files stay in chain order.
-        segments: list[tuple[date, list[tuple[dict[str, Any], Waiter]]]] = []
-        day = self._day
-        for rec, when, fut in batch:
-            day = max(day, when.date()) if day else when.date()
-            if not segments or segments[-1][0] != day:
-                segments.append((day, []))
-            segments[-1][1].append((rec, fut))
-        for i, (day, items) in enumerate(segments):
+    def _commit(self, batch: list[_Queued]) -> None:
+        segments: list[list[_Queued]] = []
+        for item in batch:
+            if not segments or segments[-1][0].day != item.day:
+                segments.append([])
+            segments[-1].append(item)
+        for i, items in enumerate(segments):
             try:
-                self._commit_segment(day, items)
+                self._commit_segment(items)
             except OSError as exc:
                 err = JournalFull(exc.errno, exc.strerror) if exc.errno in (errno.ENOSPC, errno.EDQUOT) else exc
-                _resolve([(fut, None, err) for _, later in segments[i:] for _, fut in later])
+                self._rechain_pending()
+                _resolve([(item.fut, None, err) for later in segments[i:] for item in later])
                 return
 
-    def _commit_segment(self, day: date, items: list[tuple[dict[str, Any], Waiter]]) -> None:
+    def _rechain_pending(self) -> None:
+        """After a failed write: what is still queued was chained onto records that never reached
+        the disk; chain it again from the durable head."""
+        with self._cond:
+            prev, seq, day = self._prev, self._seq, self._day
+            for item in self._pending:
+                day = max(day, item.day) if day else item.day
+                item.day, item.line = day, _chained_line(item.rec, seq, prev)
+                prev, seq = item.rec["hash"], seq + 1
+            self._qprev, self._qseq, self._qday = prev, seq, day
+
+    def _commit_segment(self, items: list[_Queued]) -> None:
         if self._dirty:
             self._repair()
-        if day != self._day:
-            self._roll(day)
-        prev, seq = self._prev, self._seq
-        lines = []
-        for rec, _ in items:
-            rec["seq"], rec["prev"] = seq, prev
-            rec["hash"] = prev = record_hash(rec)
-            seq += 1
-            lines.append(orjson.dumps(rec) + b"\n")
-        data = memoryview(b"".join(lines))
+        if items[0].day != self._day:
+            self._roll(items[0].day)
+        lines = b"".join(item.line for item in items)
+        data = memoryview(lines)
         try:
             while data:  # a full disk can take part of a write before refusing the rest
                 data = data[self._write(self._fd, data):]
             if self._fsync:
-                os.fsync(self._fd)
-                self.fsyncs += 1
+                self.fsyncs += 1  # O_DSYNC: the write returned once the data was on disk
         except OSError:
-            # Cut the partial write so the file stays a valid chain; the chain
-            # state is not advanced, so the next batch continues from ``_size``.
+            # Cut the partial write so the file stays a valid chain; the durable head is
+            # not advanced, so the next batch continues from ``_size``.
             self._dirty = True
             try:
                 self._repair()
             except OSError:
                 pass  # retried before the next write
             raise
-        self._size += sum(len(line) for line in lines)
-        self._prev, self._seq = prev, seq
+        self._size += len(lines)
+        self._prev, self._seq = items[-1].rec["hash"], items[-1].rec["seq"] + 1
         if self._on_commit is not None:
             self._on_commit(len(items))
-        _resolve([(fut, rec, None) for rec, fut in items])
+        _resolve([(item.fut, item.rec, None) for item in items])
 
     def _repair(self) -> None:
         os.ftruncate(self._fd, self._size)
@@ -259,7 +292,8 @@ class Journal:
 
     def _roll(self, day: date) -> None:
         path = self.dir / f"{day.isoformat()}.jsonl"
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | (os.O_DSYNC if self._fsync else 0)
+        fd = os.open(path, flags, 0o644)
         try:
             _fsync_dir(self.dir)
         except OSError:

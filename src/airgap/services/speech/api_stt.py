@@ -17,6 +17,10 @@ other recognizes; audio already waiting is decoded in one batch, and partial res
 computed when the recognizer has caught up with the stream (a file sent faster than real time
 gets its finals first). Each phrase is billed (audio seconds up to its end) through the
 gateway's context before it is sent; the rest of the turn's audio when the turn ends.
+
+``cid=`` in the URL (the SDK's ``SpeechConfig.endpoint_id``) names a Custom Speech model for the
+whole connection (``custom_models.py``); it is loaded before the first turn, and a missing or
+broken model closes the connection with the reason (1007), as an unsupported language does.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from airgap.platform.errors import ApiError
 from airgap.platform.responses import JSONResponse
 from airgap.services.speech import stt_languages, stt_wire, usp
 from airgap.services.speech.audio import PCM_16K, SAMPLE_RATE, AudioError, AudioFormat, StreamDecoder
+from airgap.services.speech.custom_models import CustomModel, CustomModelError
 from airgap.services.speech.meters import SPEECH_TO_TEXT_SECONDS
 from airgap.services.speech.recognition import Event, StreamRecognition, UnsupportedLanguage
 
@@ -76,6 +81,7 @@ class Options:
     candidates: tuple[str, ...]
     initial_silence_ms: int
     silence_ms: int
+    model_id: str | None = None  # cid: a Custom Speech model
 
     @classmethod
     def from_query(cls, query: Any) -> Options:
@@ -97,6 +103,7 @@ class Options:
             initial_silence_ms=_milliseconds(q.get("initialsilencetimeoutms"), 5000),
             silence_ms=_milliseconds(q.get("segmentationsilencetimeoutms") or q.get("endsilencetimeoutms"), 500,
                                      low=100, high=5000),
+            model_id=(q.get("cid") or "").strip() or None,
         )
 
 
@@ -181,6 +188,7 @@ class Connection:
         self.config: dict[str, Any] = {}
         self.options = Options(None, "simple", "masked", False, (), 5000, 500)  # from the URL, in serve()
         self.stream_samples = 0  # audio samples of the whole connection, for Speech:MaxStreamSeconds
+        self.custom: CustomModel | None = None  # cid= or ModelId, for the whole connection
         self._send_lock = asyncio.Lock()
         self._closed = False
         self._billing_missing_logged = False
@@ -209,6 +217,7 @@ class Connection:
             await self.ws.accept(subprotocol=subprotocol)
             try:
                 self.options = Options.from_query(self.ws.query_params)
+                self.custom = await self._custom_model()
                 self._choose(self.options, None)  # an unsupported language is refused before any audio
             except Closing as closing:
                 await self._close(closing.code, closing.reason)
@@ -306,6 +315,12 @@ class Connection:
 
     # -- turns --------------------------------------------------------------------------------
 
+    async def _custom_model(self) -> CustomModel | None:
+        try:
+            return await self.service.custom_models.resolve(self.options.model_id, self.service.runtime.pool.run)
+        except CustomModelError as exc:
+            raise Closing(BAD_DATA, str(exc)) from None
+
     def _choose(self, options: Options, context: dict[str, Any] | None):
         candidates, continuous = options.candidates, False
         language_id = (context or {}).get("languageId") or {}
@@ -313,7 +328,8 @@ class Connection:
             candidates = tuple(stt_languages.normalize_locale(str(c)) for c in language_id["languages"])
             continuous = str(language_id.get("mode", "")).lower() == "detectcontinuous"
         try:
-            return self.service.recognizers.choose(None if candidates else options.locale, candidates, continuous)
+            return self.service.recognizers.choose(None if candidates else options.locale, candidates, continuous,
+                                                   custom=self.custom.recognizer if self.custom else None)
         except UnsupportedLanguage as exc:
             raise Closing(BAD_DATA, str(exc)) from None
 
@@ -433,6 +449,8 @@ class Connection:
             end = turn.last_phrase_end
             await self._send("speech.phrase", stt_wire.no_match("EndOfDictation", end, recognition.ticks - end))
         await self._bill(turn, recognition.samples)
+        if self.custom is not None:  # logged before turn.end: a client that has its result finds it there
+            self.service.custom_models.served_by(self.custom, turn.request_id, "turn")
         await self._send("speech.endDetected", {"Offset": recognition.ticks})
         await self._send("turn.end", {})
         turn.ended = True

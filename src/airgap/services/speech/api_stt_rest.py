@@ -5,7 +5,8 @@ As Azure's ``rest-speech-to-text-short``: ``language=``, ``format=simple|detaile
 chunked or not, at most ``Speech:MaxAudioSeconds`` of audio. The answer is the final result
 only: ``interactive`` and ``dictation`` give the first phrase, ``conversation`` every phrase of the
 clip joined into one result. No speech gives ``InitialSilenceTimeout``, speech without words
-``NoMatch`` (200, as Azure). Billed per second of audio.
+``NoMatch`` (200, as Azure). ``cid=`` names a Custom Speech model (``custom_models.py``). Billed
+per second of audio, whichever model serves.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from airgap.platform.errors import BadRequest, NotFound, PayloadTooLarge
 from airgap.platform.responses import JSONResponse
 from airgap.services.speech import stt_languages, stt_wire
 from airgap.services.speech.audio import SAMPLE_RATE, AudioError, AudioTooLong, decode_file, ticks
+from airgap.services.speech.custom_models import CustomModelError
 from airgap.services.speech.meters import SPEECH_TO_TEXT_SECONDS
 from airgap.services.speech.recognition import UnsupportedLanguage, recognize_clip
 
@@ -39,12 +41,17 @@ def build_router(service: SpeechService) -> APIRouter:
         if mode not in MODES:
             raise NotFound(f"Unknown recognition mode '{mode}'; use interactive, conversation or dictation.")
         options = parse_options(request.query_params)
+        pool = service.runtime.pool
         try:
-            choice = service.recognizers.choose(options["language"])
+            custom = await service.custom_models.resolve(options["cid"], pool.run)
+        except CustomModelError as exc:
+            raise BadRequest(str(exc), code="InvalidArgument", inner_code="InvalidModel") from None
+        try:
+            choice = service.recognizers.choose(options["language"],
+                                                custom=custom.recognizer if custom is not None else None)
         except UnsupportedLanguage as exc:
             raise BadRequest(str(exc), code="InvalidArgument", inner_code="UnsupportedLanguage") from None
         data = await _read_audio(request, service.runtime.settings.max_file_bytes)
-        pool = service.runtime.pool
         limit = service.options.max_rest_seconds
         try:
             samples = await pool.run("speech-decoder", decode_file, data, request.headers.get("content-type"), limit)
@@ -62,6 +69,8 @@ def build_router(service: SpeechService) -> APIRouter:
                                               single=mode != "conversation")
         utterances = [e.utterance for e in events if e.kind == "phrase" and e.utterance is not None]
         ctx.meter(SPEECH_TO_TEXT_SECONDS, round(seconds, 3))
+        if custom is not None:
+            service.custom_models.served_by(custom, ctx.request_id, "request")
         if not utterances:
             status = "NoMatch" if stream.speech_heard else "InitialSilenceTimeout"
             return JSONResponse(stt_wire.no_match(status, 0, ticks(seconds)))
@@ -73,7 +82,8 @@ def build_router(service: SpeechService) -> APIRouter:
 
 
 def parse_options(query: Any) -> dict[str, Any]:
-    """``language``, ``format``, ``profanity``, ``wordLevelTimestamps`` (names and values case-insensitive)."""
+    """``language``, ``format``, ``profanity``, ``wordLevelTimestamps``, ``cid`` (names and values
+    case-insensitive, but the model id's)."""
     lowered = {k.lower(): v for k, v in query.items()}
     language = (lowered.get("language") or "").strip()
     if language and not all(part.isalnum() for part in language.replace("_", "-").split("-")):
@@ -87,7 +97,7 @@ def parse_options(query: Any) -> dict[str, Any]:
         raise BadRequest(f"profanity '{profanity}' is not valid; use masked, removed or raw.", code="InvalidArgument")
     words = (lowered.get("wordleveltimestamps") or "").strip().lower() in TRUE
     return {"language": stt_languages.normalize_locale(language) if language else None, "format": fmt,
-            "profanity": profanity, "words": words}
+            "profanity": profanity, "words": words, "cid": (lowered.get("cid") or "").strip() or None}
 
 
 async def _read_audio(request: Request, limit: int) -> bytes:
@@ -121,6 +131,8 @@ def _openapi() -> dict[str, Any]:
             {"name": "profanity", "in": "query",
              "schema": {"type": "string", "enum": list(stt_wire.PROFANITY_OPTIONS)}},
             {"name": "wordLevelTimestamps", "in": "query", "schema": {"type": "boolean"}},
+            {"name": "cid", "in": "query", "schema": {"type": "string"},
+             "description": "Custom Speech endpoint id: a model folder in Mounts:Models"},
         ],
         "requestBody": {"required": True, "content": {
             "audio/wav": {"schema": {"type": "string", "format": "binary"}},

@@ -6,7 +6,7 @@ The SDK synthesises here whatever its host's scheme (``http://`` too). A turn: t
 frame: ``turn.start``, binary ``audio`` frames as each sentence is spoken (the SDK asks for raw PCM
 and writes the RIFF header itself; more than 3 s between two frames makes it cancel, and a sentence
 is far quicker than that), ``audio.metadata`` (``WordBoundary``, ``SentenceBoundary``,
-``Bookmark``, ``SessionEnd`` as the context asked), then ``turn.end``.
+``Bookmark``, ``Viseme``, ``SessionEnd`` as the context asked), then ``turn.end``.
 
 Bad SSML, an unknown voice or an unsupported format close the connection with code 1007 and the
 reason, before any audio (the SDK reports it as the cancellation's error details). The characters
@@ -212,6 +212,11 @@ class Connection:
                     await self._metadata(rid, "WordBoundary", event, "WordBoundary")
                 elif event.kind == "sentence" and metadata.get("sentenceBoundaryEnabled"):
                     await self._metadata(rid, "SentenceBoundary", event, "SentenceBoundary")
+                elif event.kind == "viseme" and metadata.get("visemeEnabled"):
+                    # IsLastAnimation: the JS SDK raises viseme_received only on the last piece of an
+                    # animation, and a plain viseme is its own last piece.
+                    await self._send_text("audio.metadata", rid, {"Metadata": [{"Type": "Viseme", "Data": {
+                        "Offset": event.offset, "VisemeId": event.viseme, "IsLastAnimation": True}}]})
                 elif event.kind == "bookmark" and metadata.get("bookmarkEnabled", True):
                     await self._send_text("audio.metadata", rid, {"Metadata": [
                         {"Type": "Bookmark", "Data": {"Offset": event.offset, "Bookmark": event.text}}]})

@@ -1,7 +1,8 @@
 """Recognition of a stream of audio, the same for the websocket and for REST uploads.
 
 ``Recognizers`` picks the model for a request's language (``Speech:Model`` for English,
-``Speech:MultilingualModel`` for other languages and identification, loaded on first use).
+``Speech:MultilingualModel`` for other languages and identification, loaded on first use), or
+checks that a Custom Speech model (``custom_models.py``) can serve it.
 ``StreamRecognition`` takes 16 kHz samples as they come, cuts utterances with the VAD segmenter
 and decodes each one on the inference pool, and says what happened as ``Event``s (speech
 started, a partial hypothesis, a phrase, a silence timeout). It knows no HTTP and no wire
@@ -95,8 +96,14 @@ class Recognizers:
             log.info("Loading speech model %s for its first request", recognizer.model_name)
             recognizer.load()
 
-    def choose(self, locale: str | None, candidates: tuple[str, ...] = (), continuous_lid: bool = False) -> Choice:
-        """The model and language for a request; raises ``UnsupportedLanguage`` with the reason."""
+    def choose(self, locale: str | None, candidates: tuple[str, ...] = (), continuous_lid: bool = False,
+               custom: WhisperRecognizer | None = None) -> Choice:
+        """The model and language for a request; raises ``UnsupportedLanguage`` with the reason.
+
+        ``custom``: a loaded Custom Speech model serves the request instead of the bundled ones, if
+        its languages allow (an ``.en`` model: English only)."""
+        if custom is not None:
+            return self._choose_custom(custom, locale, candidates, continuous_lid)
         if candidates:
             multilingual = self.multilingual
             if multilingual is None:
@@ -114,6 +121,23 @@ class Recognizers:
                                       f"(Speech:Model={self.settings.model}, Speech:MultilingualModel=none).")
         self._check(multilingual, (locale,))
         return Choice(multilingual, locale, code)
+
+    def _choose_custom(self, custom: WhisperRecognizer, locale: str | None, candidates: tuple[str, ...],
+                       continuous_lid: bool) -> Choice:
+        if candidates:
+            if not custom.multilingual:
+                raise UnsupportedLanguage(f"Language identification needs a multilingual model; custom model "
+                                          f"{custom.model_name} is English only.")
+            self._check(custom, candidates)
+            return Choice(custom, None, None, candidates, continuous_lid)
+        locale = locale or "en-US"
+        code = stt_languages.whisper_code(locale)
+        if code != "en":
+            if not custom.multilingual:
+                raise UnsupportedLanguage(f"Language {locale} is not supported: custom model {custom.model_name} "
+                                          "is English only.")
+            self._check(custom, (locale,))
+        return Choice(custom, locale, code)
 
     def _check(self, recognizer: WhisperRecognizer, locales: tuple[str, ...]) -> None:
         from faster_whisper.tokenizer import _LANGUAGE_CODES

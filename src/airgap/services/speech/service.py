@@ -10,6 +10,7 @@ from airgap.platform.processes import ProcessSpec
 from airgap.platform.runtime import Runtime
 from airgap.services.base import Engine, Meter, Service
 from airgap.services.speech import api_stt, api_stt_rest, api_tts, api_tts_rest
+from airgap.services.speech.custom_models import CustomModels
 from airgap.services.speech.meters import NEURAL_TEXT_TO_SPEECH_CHARACTERS, SPEECH_TO_TEXT_SECONDS
 from airgap.services.speech.recognition import Recognizers
 from airgap.services.speech.settings import SPEECH_SETTINGS
@@ -35,12 +36,14 @@ class StreamSlots:
 
 
 class SpeechToTextEngine:
-    """The engine the platform loads and asks about: the default model and the VAD."""
+    """The engine the platform loads and asks about: the default model and the VAD (and the
+    ``ModelId`` custom model, when set)."""
 
     name = "speech-to-text"
 
-    def __init__(self, recognizers: Recognizers) -> None:
+    def __init__(self, recognizers: Recognizers, custom: CustomModels) -> None:
         self.recognizers = recognizers
+        self.custom = custom
 
     @property
     def model_version(self) -> str:
@@ -48,6 +51,7 @@ class SpeechToTextEngine:
 
     def load(self) -> None:
         self.recognizers.load()
+        self.custom.load_default()
 
     @property
     def ready(self) -> bool:
@@ -57,6 +61,7 @@ class SpeechToTextEngine:
         self.recognizers.primary.close()
         if self.recognizers.multilingual is not None:
             self.recognizers.multilingual.close()
+        self.custom.close()
 
 
 class SpeechService(Service):
@@ -76,7 +81,8 @@ class SpeechService(Service):
         super().__init__(runtime)
         self.options = runtime.settings.section(SPEECH_SETTINGS)
         self.recognizers = Recognizers(self.options, workers=runtime.settings.threads)
-        self.engine = SpeechToTextEngine(self.recognizers)
+        self.custom_models = CustomModels(runtime.settings.models_dir, self.options, runtime.settings.threads)
+        self.engine = SpeechToTextEngine(self.recognizers, self.custom_models)
         self.streams = StreamSlots(self.options.max_streams)
         self.tts = TextToSpeech(runtime.settings.section(TTS_SETTINGS),
                                 lambda: runtime.processes.address(ESPEAK_PROCESS).url)

@@ -6,6 +6,7 @@ Light on purpose (no numpy, no model): every install imports it to know the keys
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from airgap.platform.settings import (
@@ -34,6 +35,20 @@ def _parse_multilingual(raw: str) -> str:
     return value
 
 
+# A Custom Speech model id names a folder in Mounts:Models: one path component, never "..".
+MODEL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+
+
+def _parse_model_id(raw: str) -> str | None:
+    value = raw.strip()
+    if not value:
+        return None
+    if not MODEL_ID.fullmatch(value):
+        raise ValueError(f"expected a model id (the name of a folder in Mounts:Models: letters, digits, '.', '_', "
+                         f"'-'), got {raw!r}")
+    return value
+
+
 
 
 
@@ -51,6 +66,7 @@ class SpeechSettings:
     idle_timeout: float = 180.0
     max_stream_seconds: float = 600.0
     max_rest_seconds: float = 60.0
+    model_id: str | None = None
 
 
 SPEECH_SETTINGS: Section[SpeechSettings] = Section(
@@ -82,6 +98,9 @@ SPEECH_SETTINGS: Section[SpeechSettings] = Section(
                     "ends with what was recognized and the connection is closed."),
         SettingSpec("Speech:MaxAudioSeconds", "max_rest_seconds", parse_positive_seconds, 60,
                     "Longest audio the REST short-audio API accepts (Azure: 60 s); longer uploads get 400."),
+        SettingSpec("ModelId", "model_id", _parse_model_id, None,
+                    "Custom Speech, as Azure's Custom Speech container: the model (a folder in Mounts:Models) "
+                    "that serves every speech to text request without an endpoint id (cid=)."),
     ),
     build=SpeechSettings,
 )

@@ -18,6 +18,7 @@ import numpy as np
 from airgap.services.speech import formats, ssml
 from airgap.services.speech.engines.tts_text import sentences
 from airgap.services.speech.engines.tts_types import Prosody
+from airgap.services.speech.engines.tts_visemes import SILENCE, timeline
 from airgap.services.speech.voices import Catalogue, Voice
 
 log = logging.getLogger("airgap.speech.tts")
@@ -63,11 +64,12 @@ def plan(doc: ssml.Document, catalogue: Catalogue) -> list[Unit]:
 
 @dataclass
 class Event:
-    kind: str  # audio, word, sentence, bookmark
+    kind: str  # audio, word, sentence, bookmark, viseme
     data: bytes = b""
     text: str = ""
     offset: int = 0    # ticks from the start of the audio
     duration: int = 0  # ticks
+    viseme: int = 0    # Azure's viseme id (kind viseme)
 
 
 @dataclass
@@ -75,6 +77,7 @@ class _Step:
     data: bytes
     samples: int
     words: list[tuple[str, int, int]] = field(default_factory=list)  # text, sample, samples (output rate)
+    visemes: list[tuple[int, int]] = field(default_factory=list)  # viseme id, sample (output rate)
 
 
 Runner = Callable[..., Awaitable[Any]]  # runtime.pool.run: (engine name, fn, *args)
@@ -93,6 +96,7 @@ class Synthesis:
         self.encoder = formats.Encoder(fmt)
         self.cancelled = False
         self.truncated = False
+        self._viseme = -1  # the last viseme sent: a silence that goes on over a sentence's edge is one
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -117,6 +121,11 @@ class Synthesis:
                     yield Event("sentence", text=unit.text, offset=self.ticks(start), duration=self.ticks(step.samples))
                 for text, sample, samples in step.words:
                     yield Event("word", text=text, offset=self.ticks(start + sample), duration=self.ticks(samples))
+                for viseme, sample in step.visemes:
+                    if viseme == self._viseme == SILENCE:
+                        continue
+                    self._viseme = viseme
+                    yield Event("viseme", offset=self.ticks(start + sample), viseme=viseme)
                 self.samples += step.samples
                 if step.data:
                     yield Event("audio", data=step.data)
@@ -132,8 +141,10 @@ class Synthesis:
         """In the inference pool: the engine, the output rate, the volume, the encoder."""
         rate = self.fmt.sample_rate
         words: list[tuple[str, int, int]] = []
+        visemes: list[tuple[int, int]] = []
         if unit.kind == "silence":
             pcm = np.zeros(int(rate * unit.ms / 1000), dtype=np.int16)
+            visemes.append((SILENCE, 0))
         else:
             assert unit.voice is not None
             engine = unit.voice.get()
@@ -149,13 +160,15 @@ class Synthesis:
                 text = unit.text[word[0]:word[0] + word[1]]
                 if text.strip():
                     words.append((text, int(word[2] * scale), int(word[3] * scale)))
+            visemes = [(v.viseme, int(v.sample * scale)) for v in timeline(audio.phonemes, len(audio.pcm))]
         room = self.max_samples - self.samples
         if len(pcm) > room:
             pcm = pcm[:max(0, room)]
             self.truncated = True
             log.info("Synthesised audio reached %.0f s: the rest of the text is not spoken",
                      self.max_samples / rate)
-        return _Step(self.encoder.feed(pcm), len(pcm), [w for w in words if w[1] < len(pcm)])
+        return _Step(self.encoder.feed(pcm), len(pcm), [w for w in words if w[1] < len(pcm)],
+                     [v for v in visemes if v[1] < len(pcm)])
 
 
 def _merged(words: list[Any]) -> list[tuple[int, int, int, int]]:

@@ -24,9 +24,9 @@ from starlette.responses import Response
 
 from airgap.platform.body import read_bytes, read_json
 from airgap.platform.context import RequestContext, request_context
-from airgap.platform.errors import BadRequest, ServiceUnavailable, UnsupportedMediaType
+from airgap.platform.errors import BadRequest, PayloadTooLarge, ServiceUnavailable, UnsupportedMediaType
 from airgap.platform.responses import JSONResponse
-from airgap.services.translator import documents
+from airgap.services.translator import documents, glossary
 from airgap.services.translator import errors as E
 from airgap.services.translator.engines import catalog, profanity
 from airgap.services.translator.engines.base import EngineUnavailable
@@ -685,6 +685,7 @@ def _script(script: str, language: str, display: str) -> dict[str, str]:
 # --- synchronous document translation ----------------------------------------------------------
 
 DOCUMENT_PATH = "/translator/document:translate"
+MAX_DOCUMENT_BYTES = 10_000_000  # Azure's limit for a synchronous request's document: 10 MB
 _DOCUMENT_VERSION = re.compile(r"^20\d\d-\d\d-\d\d(-preview)?$")
 
 
@@ -731,18 +732,31 @@ def build_document_router(service: TranslatorService) -> APIRouter:
             raise BadRequest("The form has no 'document' field: send the file as -F \"document=@file;type=...\".",
                              code="InvalidRequest", inner_code="MissingDocument")
         filename, part_type, data = parts["document"]
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise PayloadTooLarge(f"The document has {len(data):,} bytes; synchronous translation takes at most "
+                                  f"{MAX_DOCUMENT_BYTES:,}.", inner_code="DocumentTooLarge")
+        terms = None
+        if "glossary" in parts:
+            try:
+                terms = glossary.parse(*parts["glossary"])
+            except glossary.GlossaryError as exc:
+                raise BadRequest(str(exc), code="InvalidArgument", inner_code="InvalidGlossary") from None
         try:
             fmt = documents.detect_format(filename, part_type)
-            billed = documents.characters(fmt, data)
+            text = await service.runtime.pool.run("documents", documents.text_of, fmt, data)
+        except documents.DocumentWithoutText as exc:
+            raise BadRequest(str(exc), code="InvalidRequest", inner_code="DocumentHasNoText") from None
         except documents.UnsupportedDocument as exc:
             raise UnsupportedMediaType(str(exc), inner_code="InvalidDocumentFormat") from None
+        except documents.DocumentToolMissing as exc:
+            raise ServiceUnavailable(str(exc)) from exc
         if source_raw:
             source = known.get(source_raw.strip().lower())
             if source is None:
                 raise BadRequest(f"sourceLanguage {source_raw!r} is not served here.", code="InvalidArgument",
                                  inner_code="InvalidSourceDocumentLanguage")
         else:
-            sample = documents.text_of(fmt, data)[:2000]
+            sample = text[:2000]
             [detection] = await service.runtime.pool.run(service.detector.name, service.detector.detect,
                                                          [sample], [None])
             code = _DETECTED.get(detection.language or "", detection.language or "")
@@ -758,23 +772,29 @@ def build_document_router(service: TranslatorService) -> APIRouter:
         def translate(texts: Sequence[str], markup: bool) -> list[str]:
             return list(texts) if route is None else service.router.translate(route, texts, markup)
 
+        forced = terms.wrap(translate) if terms is not None and route is not None else translate
         try:
             out = await service.runtime.pool.run(route.system if route else "none", documents.translate_document,
-                                                 fmt, data, translate)
+                                                 fmt, data, forced)
+        except documents.DocumentWithoutText as exc:
+            raise BadRequest(str(exc), code="InvalidRequest", inner_code="DocumentHasNoText") from None
         except documents.UnsupportedDocument as exc:
             raise UnsupportedMediaType(str(exc), inner_code="InvalidDocumentFormat") from None
+        except documents.DocumentToolMissing as exc:
+            raise ServiceUnavailable(str(exc)) from exc
         except EngineUnavailable as exc:
             raise ServiceUnavailable(f"Translation engine unavailable: {exc}. Retry shortly.",
                                      headers={"Retry-After": "2"}) from exc
         from airgap.services.translator.service import DOCUMENT_CHARACTERS
 
+        billed = len(text)
         ctx.meter(DOCUMENT_CHARACTERS, billed)
         headers = {"X-Metered-Usage": str(billed), "X-RequestId": ctx.request_id,
                    "X-MT-System": route.system if route else "none"}
         return Response(out, media_type=fmt.content_type, headers=headers)
 
     router.add_api_route(DOCUMENT_PATH, translate_document, methods=["POST"], name="translator-document-translate",
-                         summary="Translate one document synchronously (text, HTML, Markdown, DOCX)",
+                         summary="Translate one document synchronously (text, HTML, Markdown, DOCX, PDF)",
                          openapi_extra={"parameters": [
                              {"name": n, "in": "query", "required": n in ("api-version", "targetLanguage"),
                               "schema": {"type": "string"}}

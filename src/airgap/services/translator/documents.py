@@ -12,7 +12,8 @@ translation engine sees and put back together around their translations:
 - DOCX (python-docx): every paragraph of the body, tables, headers and footers, with its runs as
   inline elements, so bold or italic words keep their formatting where the engine keeps the
   word order; a paragraph whose runs cannot be matched back gets its whole translation in its
-  first run.
+  first run;
+- PDF with a text layer (``pdf.py``): block by block, written back into each block's box.
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ class UnsupportedDocument(ValueError):
     """The file is not in a format this service translates, or cannot be read as one."""
 
 
+class DocumentWithoutText(UnsupportedDocument):
+    """A PDF without a text layer (a scan): there is nothing to translate before OCR."""
+
+
+class DocumentToolMissing(RuntimeError):
+    """Something the server needs to write this format is not installed (a deployment fault)."""
+
+
 @dataclass(frozen=True)
 class Format:
     name: str
@@ -42,6 +51,7 @@ FORMATS = (
     Format("html", "text/html", (".html", ".htm", ".xhtml")),
     Format("markdown", "text/markdown", (".md", ".markdown")),
     Format("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)),
+    Format("pdf", "application/pdf", (".pdf",)),
 )
 
 
@@ -72,6 +82,10 @@ def _decode(data: bytes) -> str:
 
 
 def text_of(fmt: Format, data: bytes) -> str:
+    if fmt.name == "pdf":
+        from airgap.services.translator import pdf
+
+        return pdf.text_of(data)
     if fmt.name == "docx":
         document = _open_docx(data)
         return "\n".join(p.text for p in _docx_paragraphs(document))
@@ -88,6 +102,10 @@ def translate_document(fmt: Format, data: bytes, translate: Translate) -> bytes:
         return translate([_decode(data)], True)[0].encode("utf-8")
     if fmt.name == "markdown":
         return _markdown(_decode(data), translate).encode("utf-8")
+    if fmt.name == "pdf":
+        from airgap.services.translator import pdf
+
+        return pdf.translate(data, translate)
     return _docx(data, translate)
 
 

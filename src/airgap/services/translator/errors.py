@@ -4,11 +4,17 @@ Text Translation 3.0 writes ``code`` as an integer whose first three digits are 
 (``400036``: the target language is not valid); 2026-06-06 writes it as a string. The numbers are
 Azure's documented ones (reference ``status-response-codes``); an error the platform raises (a
 413 body, a 503 while the engine process restarts) gets its status followed by ``000``.
+
+Both versions share their paths, so the dialect is picked per request (``for_query``): the
+platform's own errors (a missing key, the licence, throttling, readiness, an unknown path) reach a
+2026-06-06 client with string codes too, which its SDK's error model declares.
 """
 
 from __future__ import annotations
 
-from airgap.platform.errors import ApiError, Rendered
+from urllib.parse import parse_qsl
+
+from airgap.platform.errors import ApiError, Dialect, Rendered
 
 # Azure's numbers this service uses, by what went wrong.
 INVALID_INPUT = 400000
@@ -74,5 +80,14 @@ class TranslatorDialect:
         body = {"error": {"code": str(number) if as_string else number, "message": error.message}}
         return Rendered(error.status, body, {"x-ms-error-code": str(number), **error.headers})
 
+    def for_query(self, query_string: bytes) -> Dialect:
+        for key, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+            if key.casefold() == "api-version":
+                return TRANSLATOR_STRING_CODES if value.strip() in STRING_CODE_VERSIONS else self
+        return self
 
+
+# The api-versions whose errors carry the number as a string (api.VERSIONS maps them to 2026-06-06).
+STRING_CODE_VERSIONS = frozenset({"2026-06-06", "2025-10-01-preview"})
 TRANSLATOR = TranslatorDialect()
+TRANSLATOR_STRING_CODES = TranslatorDialect(string_codes=True)

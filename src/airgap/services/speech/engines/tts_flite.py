@@ -1,5 +1,6 @@
 """Flite (CMU, BSD-style licence; Debian ``flite``): clear English voices, run as its command per
-sentence (about 40 ms with the start of the program). Word times are estimated from espeak-ng's."""
+sentence (about 40 ms with the start of the program). Word and phoneme times are estimated from
+espeak-ng's."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import wave
 
 import numpy as np
 
-from airgap.services.speech.engines.tts_espeak import EspeakClient
-from airgap.services.speech.engines.tts_types import Audio, Prosody, SynthesisError, transfer_words
+from airgap.services.speech.engines.tts_espeak import EspeakClient, estimated_times
+from airgap.services.speech.engines.tts_types import Audio, Prosody, SynthesisError
 
 FLITE = "flite"
 # The voices Debian's flite builds in: name -> (mean F0 in Hz it speaks at, sample rate).
@@ -47,5 +48,4 @@ class FliteVoice:
         with wave.open(io.BytesIO(done.stdout)) as wav:
             rate = wav.getframerate()
             pcm = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").astype(np.int16)
-        reference, _, words = self.espeak.speak(self.espeak_voice, text)
-        return Audio(pcm, rate, transfer_words(words, reference, pcm, text))
+        return Audio(pcm, rate, *estimated_times(self.espeak, self.espeak_voice, text, pcm))

@@ -20,9 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from airgap.services.speech.engines.tts_espeak import EspeakClient
+from airgap.services.speech.engines.tts_espeak import EspeakClient, estimated_times
 from airgap.services.speech.engines.tts_text import clauses
-from airgap.services.speech.engines.tts_types import Audio, Prosody, SynthesisError, to_int16, transfer_words
+from airgap.services.speech.engines.tts_types import (Audio, Prosody, SynthesisError, spread_phonemes, to_int16,
+                                                      transfer_words)
+from airgap.services.speech.engines.tts_visemes import split_ipa
 
 BOS, EOS, PAD = "^", "$", "_"
 
@@ -162,6 +164,7 @@ class PiperVoice:
         pcm = to_int16(self.run(spoken, prosody.rate))
         if phonemes is not None:
             words = [(0, len(text), 0)] if text.strip() else []
-            return Audio(pcm, self.sample_rate, transfer_words(words, pcm, pcm))
-        reference, _, words = self.espeak.speak(self.files.espeak_voice, text)
-        return Audio(pcm, self.sample_rate, transfer_words(words, reference, pcm, text))
+            return Audio(pcm, self.sample_rate, transfer_words(words, pcm, pcm),
+                         spread_phonemes(split_ipa(phonemes), pcm))
+        return Audio(pcm, self.sample_rate, *estimated_times(self.espeak, self.files.espeak_voice, text, pcm))
+

@@ -35,11 +35,13 @@ class WordTime:
 
 @dataclass
 class Audio:
-    """Mono 16-bit PCM of one spoken piece, with the times of its words."""
+    """Mono 16-bit PCM of one spoken piece, with the times of its words and phonemes."""
 
     pcm: np.ndarray  # int16
     sample_rate: int
     words: list[WordTime] = field(default_factory=list)
+    # (IPA phoneme, sample where it starts), in time order; "" is a pause. Empty: the engine has none.
+    phonemes: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def seconds(self) -> float:
@@ -82,6 +84,47 @@ def transfer_words(words: list[tuple[int, int, int]], reference: np.ndarray, tar
         begin = int(round(starts[i]))
         end = int(round(starts[i + 1])) if i + 1 < len(words) else tgt_end
         out.append(WordTime(start, length, begin, max(0, end - begin)))
+    return out
+
+
+def transfer_phonemes(phonemes: list[tuple[str, int]], reference: np.ndarray, reference_words: list[int],
+                      target: np.ndarray, target_words: list[int]) -> list[tuple[str, int]]:
+    """Phoneme times of ``target`` estimated from those of ``reference`` (espeak-ng speaking the same
+    text): inside each word, a phoneme keeps its share of the word's duration in ``reference``; the
+    words themselves start where ``transfer_words`` put them (``reference_words``/``target_words``:
+    the start samples of the same words in each). The speech edges and the ends of the audio are
+    anchors too, so pauses before, between and after the words follow."""
+    if not phonemes or not len(reference) or not len(target):
+        return []
+    ref_start, ref_end = speech_span(reference)
+    tgt_start, tgt_end = speech_span(target)
+    anchors = [(0, 0), (ref_start, tgt_start)]
+    anchors += list(zip(reference_words, target_words, strict=False))
+    anchors += [(ref_end, tgt_end), (len(reference), len(target))]
+    xs: list[float] = []
+    ys: list[float] = []
+    for x, y in sorted(anchors):
+        if xs and (x <= xs[-1] or y < ys[-1]):
+            continue  # keep the map increasing
+        xs.append(float(x))
+        ys.append(float(y))
+    # Words start at the first loud sample at the earliest (transfer_words): so do their phonemes.
+    mapped = np.interp([float(max(sample, ref_start) if phoneme else sample) for phoneme, sample in phonemes], xs, ys)
+    return [(phoneme, int(round(at))) for (phoneme, _), at in zip(phonemes, mapped, strict=True)]
+
+
+def spread_phonemes(phonemes: list[str], target: np.ndarray) -> list[tuple[str, int]]:
+    """Phonemes given without times (SSML ``phoneme``) spread evenly over the speech of ``target``:
+    silence before and after it, then one equal share each."""
+    start, end = speech_span(target)
+    spoken = [p for p in phonemes if p]
+    if not spoken or end <= start:
+        return []
+    step = (end - start) / len(spoken)
+    out = [("", 0)] if start > 0 else []
+    out += [(p, int(round(start + i * step))) for i, p in enumerate(spoken)]
+    if end < len(target):
+        out.append(("", end))
     return out
 
 
