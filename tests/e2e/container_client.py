@@ -8,7 +8,9 @@ network namespace; the image carries no test dependencies, hence urllib. Prints 
     wait-listening PORT SECONDS   until something accepts TCP connections on 127.0.0.1:PORT
     get PATH
     post PATH JSON
-    post-file PATH CONTENT_TYPE FILE   the body is a file inside the container (docker cp it there)
+    post-file PATH CONTENT_TYPE FILE [--header NAME:VALUE ...] [--save FILE]
+                             the body is a file inside the container (docker cp it there); --save
+                             writes the response body to a file (audio), which then stays out of the JSON
 """
 
 import json
@@ -21,20 +23,40 @@ import urllib.request
 BASE = "http://127.0.0.1:5000"
 
 
-def call(method, path, body=None, content_type="application/json"):
+def call(method, path, body=None, content_type="application/json", headers=(), save=None):
     data = body.encode() if isinstance(body, str) else body
     request = urllib.request.Request(BASE + path, data=data, method=method,
-                                     headers={"Content-Type": content_type})
+                                     headers={"Content-Type": content_type, **dict(headers)})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            status, raw = response.status, response.read()
+            status, raw, received = response.status, response.read(), response.headers
     except urllib.error.HTTPError as exc:
-        status, raw = exc.code, exc.read()
+        status, raw, received = exc.code, exc.read(), exc.headers
+    if save is not None and status == 200:
+        with open(save, "wb") as out:
+            out.write(raw)
+        return {"status": status, "content_type": received.get("Content-Type"), "length": len(raw),
+                "body": raw[:4].decode("latin-1")}
     try:
         parsed = json.loads(raw)
     except ValueError:
         parsed = raw.decode(errors="replace")
     return {"status": status, "body": parsed}
+
+
+def post_file(path, content_type, file, options):
+    headers, save = [], None
+    while options:
+        flag, value, options = options[0], options[1], options[2:]
+        if flag == "--header":
+            name, _, header_value = value.partition(":")
+            headers.append((name.strip(), header_value.strip()))
+        elif flag == "--save":
+            save = value
+        else:
+            sys.exit(f"unknown option {flag!r}")
+    with open(file, "rb") as body:
+        return call("POST", path, body.read(), content_type=content_type, headers=headers, save=save)
 
 
 def wait_ready(seconds):
@@ -73,8 +95,7 @@ def main(argv):
     elif argv[0] == "post":
         result = call("POST", argv[1], argv[2])
     elif argv[0] == "post-file":
-        with open(argv[3], "rb") as body:
-            result = call("POST", argv[1], body.read(), content_type=argv[2])
+        result = post_file(argv[1], argv[2], argv[3], argv[4:])
     else:
         sys.exit(f"unknown command {argv[0]!r}")
     print(json.dumps(result))

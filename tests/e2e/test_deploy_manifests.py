@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 
+from airgap.platform.routing import PathTable
+from airgap.services.registry import BUNDLED
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILES = [ROOT / "deploy/docker/Dockerfile", ROOT / "deploy/compose/nginx/Dockerfile"]
 COMPOSE = ROOT / "deploy/compose/compose.yaml"
+NGINX = ROOT / "deploy/compose/nginx/nginx.conf"
 CHART = ROOT / "deploy/helm/airgap"
 INSTALL = "pip install -e '.[test]'"
 
@@ -62,6 +68,38 @@ def test_dockerfile_pulls_nothing():
     assert "# syntax=" not in text  # it would pull a BuildKit frontend image
     assert "ARG BASE=localhost/airgap-base:bookworm" in text
     assert 'ENTRYPOINT ["airgap", "serve"]' in text
+
+
+def test_every_bundled_service_has_its_image():
+    """A target per service with only its extra, in build.sh's default list; `all` has them all."""
+    dockerfile = (ROOT / "deploy/docker/Dockerfile").read_text()
+    build = (ROOT / "deploy/docker/build.sh").read_text()
+    defaults = re.search(r"\|\| set -- (.+)", build).group(1).split()
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    for service in BUNDLED:
+        target = re.search(rf"^FROM \S+ AS {service}\n(.*?)(?=^FROM )", dockerfile, re.M | re.S)
+        assert target, f"no Dockerfile target {service}"
+        assert f"ENV SERVICES={service}" in target.group(1)
+        assert f"COPY --from=venv-{service} " in target.group(1)
+        assert f'"$1[{service}]"' in dockerfile
+        assert service in defaults and service in extras
+        assert f'"{service}"' in build  # its requirements file is written for the venv stage
+    assert set(BUNDLED) <= set(re.search(r"airgap\[(.+)\]", extras["all"][0]).group(1).split(","))
+
+
+def test_every_image_names_its_model_licences():
+    dockerfile = (ROOT / "deploy/docker/Dockerfile").read_text()
+    labels = {}
+    for stage in re.split(r"^(?=FROM )", dockerfile, flags=re.M)[1:]:
+        label = re.search(r'io\.airgap\.model-licenses="([^"]+)"', stage)
+        if label:
+            labels[stage.split()[3]] = label.group(1)  # FROM base AS name
+    assert "Whisper" in labels["speech"] and "Piper" in labels["speech"] and "espeak-ng" in labels["speech"]
+    assert "Apertium" in labels["translator"]
+    # `all` carries every service's models, so its label names every other image's.
+    for service in ("language", "runtime-debian-data", "translator", "speech"):
+        for licence in labels[service].split("; ")[:-1]:  # the last is the pointer to docs/models.md
+            assert licence in labels["all"], (service, licence)
 
 
 # -- compose ---------------------------------------------------------------------------------
@@ -107,6 +145,81 @@ def test_compose_stack_shape():
                for v in s.get("volumes", []))
 
 
+EVERY_PROFILE = [arg for service in BUNDLED if service != "language" for arg in ("--profile", service)]
+
+
+def test_every_service_runs_in_compose_behind_its_profile():
+    services = compose_config(*EVERY_PROFILE)["services"]
+    assert set(BUNDLED) | {"nginx"} == set(services)
+    for name in BUNDLED:
+        service = services[name]
+        assert service["image"] == f"localhost/airgap/{name}:latest"
+        assert service["environment"]["Services"] == name
+        assert service["environment"]["Eula"] == "accept"
+        assert {v["source"]: v["target"] for v in service["volumes"]} == {
+            "output": "/output", "shared": "/shared", "license": "/license"}
+        assert "/ready" in " ".join(service["healthcheck"]["test"])
+        assert int(service["deploy"]["resources"]["limits"]["memory"]) >= 1 << 30
+        if name != "language":
+            assert service["profiles"] == [name]
+            # nginx waits for it when its profile is on, and starts without it otherwise.
+            dependency = services["nginx"]["depends_on"][name]
+            assert dependency["condition"] == "service_healthy" and dependency["required"] is False
+
+
+def nginx_locations() -> list[tuple[str, str, str, str]]:
+    """(modifier, pattern, upstream host, body) of every location of nginx.conf, in file order."""
+    text = NGINX.read_text()
+    locations = []
+    for modifier, pattern, body in re.findall(r"^\s*location\s+(?:(=|~\*|~|\^~)\s+)?(\S+)\s*\{(.*?)\n\s*\}", text,
+                                              re.M | re.S):
+        upstream = re.search(r"proxy_pass http://(\w+);|set \$airgap_upstream (\w+):5000;", body)
+        host = (upstream.group(1) or upstream.group(2)) if upstream else ""
+        locations.append((modifier, pattern, host, body))
+    return locations
+
+
+def nginx_route(path: str, locations) -> str:
+    """The upstream nginx picks for ``path``: exact match, else the first regex, else the longest prefix."""
+    for modifier, pattern, host, _ in locations:
+        if modifier == "=" and path == pattern:
+            return host
+    for modifier, pattern, host, _ in locations:
+        if modifier in ("~", "~*") and re.search(pattern, path, re.I if modifier == "~*" else 0):
+            return host
+    prefixes = [(pattern, host) for modifier, pattern, host, _ in locations
+                if not modifier and path.startswith(pattern)]
+    return max(prefixes, key=lambda p: len(p[0]))[1]
+
+
+def test_nginx_sends_every_route_of_every_service_to_that_service():
+    """Each service's `routes` as airgap itself matches them (platform/routing.py): by whole segment,
+    any case; what no service owns (/status, /records/...) goes to the language replicas."""
+    from airgap.services import registry
+
+    table: PathTable[str] = PathTable()
+    for service in registry.resolve(()):
+        for prefix in service.routes:
+            table.add(prefix, service.name, service.name)
+    locations = nginx_locations()
+    probes = ["/status", "/ready", "/records/usage-logs", "/swagger/v1/swagger.json", "/metrics", "/"]
+    for prefix, _ in table.prefixes():
+        probes += [prefix, prefix + "/x", prefix + ":x", prefix.upper() + "/X", prefix + "zz", prefix + "zz/x"]
+    wrong = {path: (nginx_route(path, locations), table.lookup(path) or "language") for path in probes
+             if nginx_route(path, locations) != (table.lookup(path) or "language")}
+    assert wrong == {}, f"path: (nginx sends it to, airgap's owner): {wrong}"
+    assert nginx_route("/languages", locations) == "translator"  # not /language's
+    assert nginx_route("/language/:analyze-text", locations) == "language"
+
+
+def test_nginx_passes_the_speech_websockets():
+    """The Speech SDK's USP streams are websockets: nginx must forward the upgrade."""
+    body = next(body for _, _, host, body in nginx_locations() if host == "speech")
+    assert "proxy_set_header Upgrade $http_upgrade;" in body
+    assert "proxy_set_header Connection $connection_upgrade;" in body
+    assert re.search(r"map \$http_upgrade \$connection_upgrade \{\s*default upgrade;", NGINX.read_text())
+
+
 # -- Helm ------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -144,6 +257,7 @@ LICENSED = {"eula": "accept", "license": {"files": {"language.lic": "eyJ.x.y"}, 
 
 
 ALL_SERVICES = {"eula": "accept", "services": {"vision": {"enabled": True}, "document": {"enabled": True},
+                                              "translator": {"enabled": True}, "speech": {"enabled": True},
                                               "language": {"autoscaling": {"enabled": False}}}}
 
 
@@ -165,16 +279,24 @@ def test_strict_validation_catches_a_bad_manifest(helm, tmp_path):
 def test_every_enabled_service_gets_its_deployment(helm):
     docs = render(helm, ALL_SERVICES)
     deployments = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Deployment"}
-    assert set(deployments) == {"rel-airgap-language", "rel-airgap-vision", "rel-airgap-document"}
+    assert set(deployments) == {f"rel-airgap-{name}" for name in BUNDLED}
     assert deployments["rel-airgap-language"]["spec"]["replicas"] == 2  # autoscaling off: fixed
     assert "replicas" not in deployments["rel-airgap-vision"]["spec"]  # the HPA owns it
-    assert sorted(d["metadata"]["name"] for d in docs if d["kind"] == "HorizontalPodAutoscaler") == [
-        "rel-airgap-document", "rel-airgap-vision"]
+    assert sorted(d["metadata"]["name"] for d in docs if d["kind"] == "HorizontalPodAutoscaler") == sorted(
+        f"rel-airgap-{name}" for name in BUNDLED if name != "language")
+    assert {d["metadata"]["name"] for d in docs if d["kind"] == "Service"} == set(deployments)
     for name, d in deployments.items():
         container = d["spec"]["template"]["spec"]["containers"][0]
         service = name.removeprefix("rel-airgap-")
         assert container["image"] == f"localhost/airgap/{service}:0.1.0"
         assert {"name": "Services", "value": service} in container["env"]
+        assert container["resources"]["limits"]["memory"] and container["resources"]["requests"]["memory"]
+
+
+def test_every_bundled_service_is_selectable_in_the_chart():
+    values = yaml.safe_load((CHART / "values.yaml").read_text())
+    assert set(values["services"]) == set(BUNDLED)
+    assert [name for name, svc in values["services"].items() if svc["enabled"]] == ["language"]
 
 
 def test_rendered_chart_shape(helm):

