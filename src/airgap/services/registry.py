@@ -15,6 +15,12 @@ BUNDLED: dict[str, str] = {
     "speech": "airgap.services.speech.service:SpeechService",
 }
 
+# Services that run (Services=conversations) but are not packaged yet: no image, compose or Helm
+# entry, so they are never hosted by default (an empty Services). They join BUNDLED with their image.
+UNPACKAGED: dict[str, str] = {
+    "conversations": "airgap.services.conversations.service:ConversationsService",
+}
+
 
 # Modules that declare the settings sections of the bundled services. They are light (no
 # model, no service code), so the command line can know every key before it parses any.
@@ -35,7 +41,7 @@ def _known() -> dict[str, str]:
         name, _, target = item.partition("=")
         if name.strip() and ":" in target:
             extra[name.strip().lower()] = target.strip()
-    return {**BUNDLED, **extra}
+    return {**BUNDLED, **UNPACKAGED, **extra}
 
 
 class UnknownService(ValueError):
@@ -55,7 +61,7 @@ def resolve(names: tuple[str, ...]) -> list[type[Service]]:
     unknown = [n for n in chosen if n not in known]
     if unknown:
         raise UnknownService(
-            f"Unknown service(s) {', '.join(unknown)} in setting Services; bundled: {', '.join(BUNDLED)}."
+            f"Unknown service(s) {', '.join(unknown)} in setting Services; bundled: {', '.join([*BUNDLED, *UNPACKAGED])}."
         )
     classes = []
     for name in chosen:

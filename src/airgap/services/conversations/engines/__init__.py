@@ -1,0 +1,1 @@
+"""CLU engines: project parsing, training and prediction. No HTTP, no Azure wire JSON."""
