@@ -23,7 +23,9 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 # category -> (precision floor, recall floor); measured 2026-12-02 in the comments
 NER_FLOORS = {
     "Person": (0.85, 0.85),        # 0.92 / 0.92
-    "PersonType": (0.9, 0.9),      # 1.00 / 1.00
+    # 1.00 / 1.00 before issue 20; 0.87 / 1.00 after: this set leaves "subscribers", "users", "visitors"
+    # unlabelled, which the issue-20 set (tests/data/quality/ner_en.jsonl) labels PersonType, as Azure does
+    "PersonType": (0.85, 0.9),
     "Location": (0.9, 0.85),       # 0.96 / 0.89
     "Organization": (0.7, 0.75),   # 0.76 / 0.83
     "DateTime": (0.9, 0.9),        # 0.97 / 0.98
@@ -103,6 +105,9 @@ def test_quality_floors(name, floors, micro_floor):
         engine = PresidioPiiEngine()
         engine.load()
         predictions = engine.recognize([r["text"] for r in rows])
+        # This set was written before PII reported person types and labels none; the issue-20 set
+        # (tests/data/quality/pii_en.jsonl, tests/quality/test_pii.py) scores them.
+        predictions = [[s for s in spans if s.category != "PersonType"] for spans in predictions]
     else:
         engine = SpacyEntityEngine()
         engine.load()

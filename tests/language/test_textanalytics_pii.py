@@ -40,8 +40,8 @@ def test_recognize_pii_entities(client):
     assert found[1] == {("536-90-4399", "USSocialSecurityNumber"), ("4111 1111 1111 1111", "CreditCardNumber"),
                         ("DE89370400440532013000", "InternationalBankingAccountNumber"),
                         ("192.168.1.20", "IPAddress")}
-    # Health identifiers and ages are only reported in the PHI domain.
-    assert found[2] == {("1 Microsoft Way, Redmond, WA 98052", "Address")}
+    # Health identifiers and ages are only reported in the PHI domain; roles always are (Azure's PersonType).
+    assert found[2] == {("1 Microsoft Way, Redmond, WA 98052", "Address"), ("patient", "PersonType")}
     for document, result in zip(DOCUMENTS, results, strict=True):
         assert result.redacted_text == masked(document, [e.text for e in result.entities])
         for entity in result.entities:
@@ -63,7 +63,7 @@ def test_phi_domain_adds_health_information(client):
         DOCUMENTS[2:], domain_filter=PiiEntityDomain.PROTECTED_HEALTH_INFORMATION)
     entities = {(e.text, e.category, e.subcategory) for e in results[0].entities}
     assert entities == {("45-year-old", "Quantity", "Age"), ("AB1234563", "DrugEnforcementAgencyNumber", None),
-                        ("1 Microsoft Way, Redmond, WA 98052", "Address", None)}
+                        ("1 Microsoft Way, Redmond, WA 98052", "Address", None), ("patient", "PersonType", None)}
 
 
 def test_unknown_category_lists_the_valid_ones(client):

@@ -35,11 +35,17 @@ ADDRESS_REGEX = (
     r"(?:,?\s+(?:Suite|Ste\.?|Apt\.?|Apartment|Unit|Floor|#)\s*[A-Za-z0-9\-]+)?"
     r"(?:,\s*(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+(?=[\s,.]|$))?"
     r"(?:,?\s+[A-Z]{2}(?=[\s,.]|$))?"
-    r"(?:,?\s+(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}))?"
+    r"(?:,?\s+(?:\d{5}(?:-\d{4})?|\d{4}(?!\d)|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}))?"
+    # Continental order, street type first: "48 Rue Lepic, 75018 Paris", "12 Via Roma, 00184 Roma"
+    r"|\b\d{1,5}[a-z]?,?\s+(?:Rue|Via|Calle|Avenida|Avenue|Boulevard|Bd|Place|Plaza|Piazza|Carrer|Rua)"
+    r"\s+(?:(?:de|du|des|la|le|del|di|da|do)\s+){0,2}[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*){0,2}"
+    r"(?:,\s*\d{4,5}\s+[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?)?"
 )
 AGE_REGEX = (
     r"\b\d{1,3}(?:[- ]|\s*-\s*)(?:years?|yrs?|months?|weeks?)(?:[- ]|\s*-\s*)old\b"
-    r"|\b(?:aged?|age of)\s+\d{1,3}\b"
+    # "aged 45", "age: 45": the word is the cue, the age is the number
+    r"|(?:(?<=\baged )|(?<=\bage )|(?<=\bage: )|(?<=\bage of )|(?<=\bage:))\d{1,3}\b"
+    r"|(?<=\bturned )\d{1,3}\b(?!\s*(?:%|percent|degrees|minutes|hours|days))"
 )
 
 
@@ -80,6 +86,23 @@ def age_recognizer(language: str = "en") -> PatternRecognizer:
         patterns=[Pattern("age", AGE_REGEX, 0.8)],
         context=["age", "old", "patient", "born"],
     )
+
+
+# Presidio's e-mail and URL recognizers keep only hosts whose suffix is in the Public Suffix
+# List, so reserved names ("contoso.example", "db.test", RFC 2606) and new TLDs are lost;
+# an address written out with "@" or a scheme is personal data whatever its suffix.
+EMAIL_REGEX = r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,24}\b"
+URL_REGEX = r"\b(?:https?://|www\.)[^\s<>\"'()\[\]{}]+"
+
+
+def email_recognizer(language: str = "en") -> PatternRecognizer:
+    return PatternRecognizer(supported_entity="EMAIL_ADDRESS", name="AnySuffixEmailRecognizer",
+                             supported_language=language, patterns=[Pattern("e-mail", EMAIL_REGEX, 1.0)])
+
+
+def url_recognizer(language: str = "en") -> PatternRecognizer:
+    return PatternRecognizer(supported_entity="URL", name="AnySuffixUrlRecognizer",
+                             supported_language=language, patterns=[Pattern("url", URL_REGEX, 0.9)])
 
 
 def url_end(text: str, start: int, end: int) -> int:

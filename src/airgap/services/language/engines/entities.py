@@ -2,8 +2,8 @@
 
 The statistical model finds people, places, organisations, dates and amounts;
 Presidio's pattern recognizers (e-mail, URL, IP, phone) and ours (street
-address, age) find what it does not; a phrase list finds person types (roles
-such as "CEO"). Overlaps are settled in favour of the validated patterns.
+address, age) find what it does not; a word list finds person types (roles
+such as "CEO", `engines/entity_lexicon.py`). Overlaps are settled in favour of the validated patterns.
 
 French uses ``fr_core_news_sm``, whose NER knows people, places and
 organisations only (PER/LOC/ORG; MISC has no Azure category), plus the
@@ -16,8 +16,8 @@ import re
 from collections.abc import Sequence
 
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, IpRecognizer, UrlRecognizer
-from spacy.matcher import PhraseMatcher
 
+from airgap.engines import entity_lexicon as lexicon
 from airgap.engines import entity_patterns as patterns
 from airgap.services.language.engines.spacy_pipelines import get_pipeline
 from airgap.engines.entity_spans import (
@@ -132,28 +132,13 @@ FR_PHONE_REGIONS = ("FR", "BE", "CH", "CA", "LU", "MA")
 
 # Presidio entity -> (category, subcategory, overlap priority)
 _PATTERN_CATEGORIES: dict[str, tuple[str, str | None, int]] = {
-    "EMAIL_ADDRESS": ("Email", None, VALIDATED),
+    "EMAIL_ADDRESS": ("Email", None, VALIDATED),  # Presidio's and ours (any suffix)
     "URL": ("URL", None, PATTERN),
     "IP_ADDRESS": ("IP", None, VALIDATED),
     "PHONE_NUMBER": ("PhoneNumber", None, VALIDATED),
     "ADDRESS": ("Address", None, PATTERN),
     "AGE": ("Quantity", "Age", PATTERN),
 }
-
-PERSON_TYPES = (
-    "ceo", "cfo", "cto", "coo", "chief executive", "chief executive officer", "chairman", "chairwoman",
-    "president", "vice president", "director", "manager", "engineer", "software engineer", "developer",
-    "programmer", "scientist", "researcher", "professor", "teacher", "student", "doctor", "physician",
-    "surgeon", "nurse", "pharmacist", "dentist", "patient", "lawyer", "attorney", "judge", "senator",
-    "governor", "mayor", "minister", "prime minister", "secretary", "ambassador", "journalist", "reporter",
-    "editor", "author", "writer", "artist", "musician", "singer", "actor", "actress", "chef", "pilot",
-    "driver", "farmer", "architect", "accountant", "analyst", "consultant", "designer", "founder",
-    "co-founder", "entrepreneur", "investor", "employee", "customer", "client", "officer", "police officer",
-    "soldier", "firefighter", "coach", "player", "athlete", "captain", "spokesperson", "spokesman",
-    "spokeswoman", "intern", "volunteer", "technician", "mechanic", "electrician", "plumber", "cashier",
-    "salesperson", "economist", "historian", "biologist", "chemist", "physicist", "mathematician",
-    "photographer", "priest", "pastor", "rabbi", "imam", "king", "queen", "prince", "princess",
-)
 
 _RANGE = re.compile(r"\b(?:to|through|until|till|and|between)\b|[–—-]\s*\d|\d\s*[–—-]", re.IGNORECASE)
 _DURATION = re.compile(
@@ -168,7 +153,12 @@ _TEMPERATURE = re.compile(r"°|\bdegrees?\b|\bcelsius\b|\bfahrenheit\b", re.IGNO
 _YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
 # Hedges spaCy includes in amounts ("about 30%"); Azure reports the amount itself.
 _HEDGE = re.compile(r"^(?:about|around|approximately|roughly|nearly|almost|some|over|under|more than|less than|"
-                    r"up to|at least|at most)\s+", re.IGNORECASE)
+                    r"up to|at least|at most|past|beyond|from|by)\s+", re.IGNORECASE)
+# Frequency adjectives spaCy tags DATE on their own ("Monthly payments", "the quarterly review").
+_FREQUENCY_ADJECTIVE = re.compile(r"^(?:daily|weekly|monthly|quarterly|yearly|annual|annually|nightly|hourly)$",
+                                  re.IGNORECASE)
+# "Simone Biles, 27, won": a bare number between commas right after a person is an age.
+_AGE_AFTER_NAME = re.compile(r"\s*,\s*\d{1,3}\s*,")
 _CURRENCY_SYMBOLS = "$€£¥₹"
 _NAMED = frozenset({"Person", "Organization", "Location", "Event", "Product"})
 
@@ -201,7 +191,6 @@ class SpacyEntityEngine:
 
     def __init__(self) -> None:
         self._nlp = None
-        self._roles: PhraseMatcher | None = None
         self._recognizers = []
         self._fr_recognizers = []
         self._places: frozenset[str] = frozenset()
@@ -210,11 +199,9 @@ class SpacyEntityEngine:
         nlp = get_pipeline("en")
         if nlp is None:
             raise RuntimeError("no spaCy pipeline installed for English")
-        roles = PhraseMatcher(nlp.vocab, attr="LOWER")
-        roles.add("PersonType", list(nlp.tokenizer.pipe(_with_plurals(PERSON_TYPES))))
-        self._roles = roles
         self._recognizers = [EmailRecognizer(), UrlRecognizer(), IpRecognizer(), patterns.QuickPhoneRecognizer(),
-                             patterns.address_recognizer(), patterns.age_recognizer()]
+                             patterns.address_recognizer(), patterns.age_recognizer(), patterns.email_recognizer(),
+                             patterns.url_recognizer()]
         # The street-address and age patterns are English; these work on any text.
         self._fr_recognizers = [EmailRecognizer(), UrlRecognizer(), IpRecognizer(),
                                 patterns.QuickPhoneRecognizer(supported_regions=FR_PHONE_REGIONS)]
@@ -281,35 +268,26 @@ class SpacyEntityEngine:
             if label in ("CARDINAL", "MONEY") and start > 0 and text[start - 1] in _CURRENCY_SYMBOLS:
                 start -= 1  # "$45": the small model often leaves the symbol out
                 label = "MONEY"
+            if label in ("DATE", "TIME") and _FREQUENCY_ADJECTIVE.match(text[start:end]):
+                continue
             category, sub = _subcategory(label, text[start:end])
+            if category == "Quantity" and sub in ("Number", "Dimension"):
+                end, sub = _with_unit(text, end, sub)
             span = EntitySpan(start, end, category, sub, _NER_CONFIDENCE.get(category, 0.6), STATISTICAL)
             if _inside_code(text, span):
                 continue
-            spans.append(_relabel_place(text, span, self._places))
+            if category == "Person":
+                span = EntitySpan(without_leading_role(text, start, end), end, category, sub, span.confidence,
+                                  STATISTICAL)
+            spans.append(_relabel_named_place(text, _relabel_place(text, span, self._places)))
         spans = _merge_date_and_time(text, spans)
-        for _, start, end in self._roles(doc):
-            span = doc[start:end]
-            spans.append(EntitySpan(span.start_char, span.end_char, "PersonType", None,
-                                    _PERSON_TYPE_CONFIDENCE, STATISTICAL))
+        spans = _ages_after_names(text, spans)
+        spans += [EntitySpan(start, end, "PersonType", None, _PERSON_TYPE_CONFIDENCE, STATISTICAL)
+                  for start, end in lexicon.find_roles(text)]
+        spans += lexicon_spans(text)
         spans += self._pattern_spans(text, self._recognizers)
         kept = resolve_overlaps(snap_to_graphemes(text, spans))
         return [s for s in kept if not patterns.is_identifier_label(text, s, kept)]
-
-
-def _with_plurals(roles: Sequence[str]) -> list[str]:
-    """The phrase list matches word forms, not lemmas (the NER pass runs without the lemmatizer)."""
-    out = []
-    for role in roles:
-        if role.endswith("man") or role.endswith("woman"):
-            plural = role[:-3] + "men"
-        elif role.endswith(("s", "sh", "ch")):
-            plural = role + "es"
-        elif role.endswith("y") and role[-2:-1] not in "aeiou":
-            plural = role[:-1] + "ies"
-        else:
-            plural = role + "s"
-        out += [role, plural]
-    return out
 
 
 def french_trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -331,7 +309,7 @@ def _pattern_confidence(score: float) -> float:
 def _trim(text: str, start: int, end: int, category: str) -> tuple[int, int]:
     """spaCy spans may start with "the" or a hedge, or end with "'s"; Azure reports the entity only."""
     span = text[start:end]
-    for prefix in ("the ", "The "):
+    for prefix in ("the ", "The ", "from ", "From "):
         if span.startswith(prefix) and len(span) > len(prefix):
             start += len(prefix)
             span = span[len(prefix):]
@@ -344,9 +322,70 @@ def _trim(text: str, start: int, end: int, category: str) -> tuple[int, int]:
         if span.endswith(suffix):
             end -= len(suffix)
             span = span[: -len(suffix)]
-    while end > start and text[end - 1] in " .,;:":
+    while end > start and text[end - 1] in " .,;:'’":
         end -= 1
+    if category == "DateTime" and _CLOCK_ABBREVIATION.search(text, 0, end + 1) and text[end:end + 1] == ".":
+        end += 1  # "3 p.m." keeps its final dot even at the end of a sentence
     return start, end
+
+
+_CLOCK_ABBREVIATION = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
+
+
+def _with_unit(text: str, end: int, sub: str) -> tuple[int, str]:
+    """A number keeps the unit written after it: "40 mg", "150 mmHg", "35 °C", "25 basis points"."""
+    found = lexicon.unit_after(text, end)
+    if found is None:
+        return end, sub
+    unit_end, kind = found
+    if "basis point" in text[end:unit_end] or text[end:unit_end].strip() == "bps":
+        return unit_end, "Percentage"
+    return unit_end, kind
+
+
+def _relabel_named_place(text: str, span: EntitySpan) -> EntitySpan:
+    """A "person" or "organisation" whose head word is a kind of place ("Bondi Beach", "Chase Center")."""
+    if span.category not in ("Person", "Organization", "Location"):
+        return span
+    kind = lexicon.place_kind(text[span.start:span.end])
+    if kind is None or (span.category == "Location" and span.subcategory == kind):
+        return span
+    return EntitySpan(span.start, span.end, "Location", kind, _NER_CONFIDENCE["Location"], span.priority)
+
+
+def _ages_after_names(text: str, spans: list[EntitySpan]) -> list[EntitySpan]:
+    people_end = {s.end for s in spans if s.category == "Person"}
+    out = []
+    for span in spans:
+        covered = text[span.start:span.end]
+        if covered.isdigit() and len(covered) <= 3 and span.category in ("Quantity", "DateTime") and any(
+                _AGE_AFTER_NAME.fullmatch(text, end, text.find(",", span.end) + 1) for end in people_end
+                if end < span.start):
+            span = EntitySpan(span.start, span.end, "Quantity", "Age", _NER_CONFIDENCE["Quantity"], span.priority)
+        out.append(span)
+    return out
+
+
+def without_leading_role(text: str, start: int, end: int) -> int:
+    """Where a person's name starts when the model took a title or role in with it ("Attorney Nadia Rahman")."""
+    for role_start, role_end in lexicon.find_roles(text[start:end]):
+        if role_start == 0 and role_end < end - start and text[start + role_end] == " ":
+            return start + role_end + 1
+    return start
+
+
+def lexicon_spans(text: str) -> list[EntitySpan]:
+    """Known names and shapes the small model misses or mislabels; they outrank its guesses."""
+    spans = [EntitySpan(start, end, "Organization", sub, _NER_CONFIDENCE["Organization"], PATTERN)
+             for start, end, sub in lexicon.find_organizations(text)]
+    spans += [EntitySpan(start, end, "Product", None, _NER_CONFIDENCE["Product"], PATTERN)
+              for start, end in lexicon.find_products(text)]
+    spans += [EntitySpan(start, end, "Event", None, _NER_CONFIDENCE["Event"], PATTERN)
+              for start, end in lexicon.find_events(text)]
+    spans += [EntitySpan(start, end, "Skill", None, 0.6, PATTERN) for start, end in lexicon.find_skills(text)]
+    spans += [EntitySpan(m.start(), m.end(), "DateTime", "Set", _NER_CONFIDENCE["DateTime"], PATTERN)
+              for m in lexicon.SET_PHRASE.finditer(text)]
+    return spans
 
 
 def _merge_date_and_time(text: str, spans: list[EntitySpan]) -> list[EntitySpan]:

@@ -41,8 +41,9 @@ from presidio_analyzer.predefined_recognizers import (
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
 
+from airgap.engines import entity_lexicon as lexicon
 from airgap.engines import entity_patterns as patterns  # switches tldextract offline before Presidio loads
-from airgap.services.language.engines.entities import FR_PHONE_REGIONS, french_trim
+from airgap.services.language.engines.entities import FR_PHONE_REGIONS, french_trim, without_leading_role
 from airgap.services.language.engines.spacy_pipelines import get_pipeline
 from airgap.engines.entity_spans import (
     PATTERN,
@@ -111,6 +112,28 @@ _CALENDAR = re.compile(
 # NHS numbers are 10 digits with a mod-11 check, which one in eleven US phone numbers also
 # passes ("206-555-0147"); without the word nearby the number is a phone number.
 _NHS_CONTEXT = re.compile(r"\b(?:nhs|health)\b", re.IGNORECASE)
+# A date written only in digits must read as one: a year, day/month/year in either order, or a
+# card's MM/YY expiry. Order, ticket and product numbers, card fragments, blood pressures do not.
+_NUMERIC_DATE = re.compile(
+    r"^(?:(?:19|20)\d\d"
+    r"|(?:0?[1-9]|[12]\d|3[01])[/.-](?:0?[1-9]|[12]\d|3[01])[/.-](?:\d{2}|(?:19|20)\d\d)"
+    r"|(?:19|20)\d\d[/.-](?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])"
+    r"|(?:0?[1-9]|1[0-2])/(?:\d{2}|(?:19|20)\d\d))$"
+)
+_MONTH_OR_DAY = re.compile(
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|satur|sun)(?:day)?|"
+    r"today|tomorrow|yesterday|noon|midnight)\b|\d\s*(?:[ap]\.?m\b\.?)|\d{1,2}:\d{2}",
+    re.IGNORECASE,
+)
+# A card's expiry date ("Exp: 11/26"), which the date recognizers do not read as a date.
+_EXPIRY = re.compile(r"\b(?:exp(?:iry|ires|iration)?\.?(?:\s+date)?:?\s*)((?:0[1-9]|1[0-2])/(?:\d{2}|20\d\d))\b",
+                     re.IGNORECASE)
+# The account context that makes a bare run of digits a bank account rather than a phone number.
+_ACCOUNT_CONTEXT = re.compile(r"\b(?:account|acct|a/c|checking|savings)\b", re.IGNORECASE)
+# A place or name that qualifies an identifier ("California license", "Driver's license number").
+_QUALIFIES_ID = re.compile(r"(?:['’]s)?\s+(?:driver['’]?s\s+)?(?:licen[cs]e|passport|number|ID|card)\b",
+                           re.IGNORECASE)
 
 
 class _Pipelines(dict):
@@ -159,12 +182,13 @@ class PresidioPiiEngine:
             patterns.QuickPhoneRecognizer(), DateRecognizer(), UsSsnRecognizer(), UsItinRecognizer(),
             UsPassportRecognizer(), UsLicenseRecognizer(), UsBankRecognizer(), AbaRoutingRecognizer(),
             UkNinoRecognizer(), NhsRecognizer(), MedicalLicenseRecognizer(), patterns.address_recognizer(),
-            patterns.age_recognizer(),
+            patterns.age_recognizer(), patterns.email_recognizer(), patterns.url_recognizer(),
             SpacyRecognizer(supported_language="fr", supported_entities=["PERSON", "ORGANIZATION", "LOCATION"]),
             CreditCardRecognizer(supported_language="fr"), IbanRecognizer(supported_language="fr"),
             EmailRecognizer(supported_language="fr"), UrlRecognizer(supported_language="fr"),
             IpRecognizer(supported_language="fr"), DateRecognizer(supported_language="fr"),
             patterns.QuickPhoneRecognizer(supported_language="fr", supported_regions=FR_PHONE_REGIONS),
+            patterns.email_recognizer("fr"), patterns.url_recognizer("fr"),
         ]
         registry = RecognizerRegistry(recognizers=recognizers, supported_languages=list(self.languages))
         self._analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine,
@@ -214,6 +238,15 @@ class PresidioPiiEngine:
                     entity = "AGE"
                 elif _NOT_A_DATE.search(covered) or not _CALENDAR.search(covered):
                     continue  # durations, recurrences and vague times identify no one
+                elif language == "en" and not _is_date(covered):
+                    continue  # the month and day names it knows are English
+            elif entity == "US_SSN" and covered.startswith("9"):
+                entity = "US_ITIN"  # no Social Security number starts with 9; every ITIN does
+            elif entity == "PHONE_NUMBER" and covered.isdigit() and _ACCOUNT_CONTEXT.search(
+                    text[max(0, hit.start - 40):hit.start]):
+                entity = "US_BANK_NUMBER"
+            elif entity in ("LOCATION", "ORGANIZATION", "PERSON") and _qualifies_identifier(text, hit.start, hit.end):
+                continue
             elif entity == "UK_NHS" and not _NHS_CONTEXT.search(text[max(0, hit.start - 40):hit.start]):
                 continue
             start, end = hit.start, hit.end
@@ -226,8 +259,35 @@ class PresidioPiiEngine:
             kind = PII_TYPES.get(entity)
             if kind is None:
                 continue
+            if entity == "PERSON":
+                start = without_leading_role(text, start, end)
             spans.append(EntitySpan(start, end, kind.category, kind.subcategory,
-                                    round(min(1.0, hit.score), 2), kind.priority))
+                                     round(min(1.0, hit.score), 2), kind.priority))
+        if language == "en":
+            spans += _lexicon_spans(text)
         kept = resolve_overlaps(snap_to_graphemes(text, spans))
         return [s for s in kept if not patterns.is_identifier_label(text, s, kept)]
+
+
+def _is_date(covered: str) -> bool:
+    if _MONTH_OR_DAY.search(covered):
+        return True
+    return bool(_NUMERIC_DATE.match(covered.strip()))
+
+
+def _qualifies_identifier(text: str, start: int, end: int) -> bool:
+    """"California license", "US passport", "Driver's license", "(California)" after a licence number."""
+    if _QUALIFIES_ID.match(text, end):
+        return True
+    return text[start - 1:start] == "(" and text[end:end + 1] == ")" and bool(
+        re.search(r"\d\s*$", text[max(0, start - 16):start - 1]))
+
+
+def _lexicon_spans(text: str) -> list[EntitySpan]:
+    """Person types (Azure's PII reports roles) and organisations known by name or by shape."""
+    spans = [EntitySpan(start, end, "PersonType", None, 0.8, STATISTICAL) for start, end in lexicon.find_roles(text)]
+    spans += [EntitySpan(start, end, "Organization", None, 0.8, PATTERN)
+              for start, end, _ in lexicon.find_organizations(text)]
+    spans += [EntitySpan(m.start(1), m.end(1), "DateTime", "Date", 0.8, PATTERN) for m in _EXPIRY.finditer(text)]
+    return spans
 
