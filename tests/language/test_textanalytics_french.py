@@ -1,8 +1,9 @@
 """azure-ai-textanalytics 5.4.0, unchanged, on French documents (``language="fr"``).
 
-NER, PII and key phrases serve French through ``fr_core_news_sm``; sentiment
-(VADER) stays English-only, and German has no model at all: both are
-per-document ``UnsupportedLanguageCode`` errors next to served documents.
+NER, PII and key phrases serve French through ``fr_core_news_sm``; sentiment serves French,
+German and Spanish through packaged lexicons (engines/sentiment_lexicons.py); German NER, PII
+and key phrases have no model: per-document ``UnsupportedLanguageCode`` errors next to served
+documents.
 """
 
 from __future__ import annotations
@@ -90,8 +91,14 @@ def test_german_pii_and_key_phrases_stay_unsupported(language_server):
     assert phrases.is_error and phrases.error.code == "UnsupportedLanguageCode"
 
 
-def test_french_sentiment_stays_unsupported(language_server, api_version):
+def test_french_german_spanish_sentiment_served(language_server, api_version):
     client = make_client(language_server, api_version)
-    [result] = client.analyze_sentiment(["Cet hôtel était merveilleux."], language="fr")
-    assert result.is_error
-    assert result.error.code == code(api_version, "UnsupportedLanguageCode")
+    results = client.analyze_sentiment([
+        TextDocumentInput(id="fr", text="Le personnel était charmant. La chambre était sale et bruyante.", language="fr"),
+        TextDocumentInput(id="de", text="Das Essen war ausgezeichnet und das Personal sehr freundlich.", language="de"),
+        TextDocumentInput(id="es", text="El camarero fue un maleducado y la comida estaba fría. Un asco.", language="es"),
+        TextDocumentInput(id="it", text="L'albergo era meraviglioso.", language="it"),
+    ])
+    assert [r.sentiment for r in results[:3]] == ["mixed", "positive", "negative"]
+    assert [s.sentiment for s in results[0].sentences] == ["positive", "negative"]
+    assert results[3].is_error and results[3].error.code == code(api_version, "UnsupportedLanguageCode")

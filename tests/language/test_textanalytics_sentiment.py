@@ -135,13 +135,13 @@ def test_opinion_relations_point_past_erroneous_documents(language_server):
 
 def test_unsupported_language_is_a_document_error(client, api_version):
     results = client.analyze_sentiment([
-        TextDocumentInput(id="de", text="Das Hotel war wunderbar.", language="de"),
+        TextDocumentInput(id="it", text="L'albergo era meraviglioso.", language="it"),
         TextDocumentInput(id="en", text="The hotel was wonderful.", language="en"),
         TextDocumentInput(id="en-us", text="The hotel was wonderful.", language="en-US"),
     ])
     assert results[0].is_error
     assert results[0].error.code == code(api_version, "UnsupportedLanguageCode")
-    assert "'de'" in results[0].error.message and "en" in results[0].error.message
+    assert "'it'" in results[0].error.message and "en" in results[0].error.message
     assert results[1].sentiment == "positive"
     assert results[2].sentiment == "positive"
 

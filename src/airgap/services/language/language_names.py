@@ -9,6 +9,8 @@ from babel import Locale
 # Where Azure's wire values differ from the plain English name of the ISO code.
 _AZURE_OVERRIDES: dict[str, tuple[str, str]] = {
     "zh": ("Chinese_Simplified", "zh_chs"),
+    "zh-Hant": ("Chinese_Traditional", "zh_cht"),
+    "prs": ("Dari", "prs"),
     "nb": ("Norwegian", "no"),
     "no": ("Norwegian", "no"),
 }

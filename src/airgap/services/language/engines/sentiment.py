@@ -1,7 +1,12 @@
-"""English sentiment: VADER scores per spaCy sentence, opinion mining from the dependency parse.
+"""Sentiment per sentence (English, French, German, Spanish), opinion mining from the parse (English).
 
-VADER (a rule-based lexicon model) scores each sentence; its compound score
-in [-1, 1] becomes a label and three confidence scores that sum to 1. Opinion
+English sentences are scored by VADER (a rule-based lexicon model); French, German and Spanish
+ones by the same arithmetic over packaged lexicons (``sentiment_lexicons``,
+``sentiment_lexical``), never by the English rules. In every language the sentence rules
+(``sentiment_rules``) first blank what carries no opinion (politeness formulas, legal and
+clinical register, negated findings) and add what the lexicon has no word for (implicit
+complaints, good and bad outcomes); sarcasm turns praise negative. The compound score in
+[-1, 1] becomes a label and three confidence scores that sum to 1. Opinion
 mining links opinion words (assessments: VADER lexicon words, mostly
 adjectives) to what they describe (targets: nouns) through the parse:
 ``amod`` ("great atmosphere"), a copula's subject ("the staff were friendly"),
@@ -14,19 +19,34 @@ converts them to the requested string index type.
 from __future__ import annotations
 
 import math
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
 
-from airgap.services.language.engines import spacy_pipelines
+from airgap.services.language.engines import sentiment_lexicons, spacy_pipelines
+from airgap.services.language.engines.sentiment_cues import CUES
+from airgap.services.language.engines.sentiment_lexical import (
+    LexicalScorer,
+    normalize,
+    unnormalize,
+)
+from airgap.services.language.engines.sentiment_rules import Reading, SentenceRules
 
 _GRAPHEME = regex.compile(r"\X")
 
-# VADER's own thresholds for its compound score (see the vaderSentiment README).
-_POSITIVE_AT = 0.05
-_NEGATIVE_AT = -0.05
+# Thresholds on the compound score. VADER's README suggests ±0.05, which makes a sentence with
+# one mild word ("Can you tell me whether the router supports WPA3?" 0.36 before the rules) an
+# opinion; measured on the dev half of tests/data/quality, ±0.25 keeps neutral text neutral.
+_POSITIVE_AT = 0.25
+_NEGATIVE_AT = -0.25
+# A clause must reach this on its own for a sentence to count both ways ("The refund came
+# through, which is great, but it took six weeks"): Azure calls such a document mixed.
+_CLAUSE_AT = 0.3
+# A question asking for information is neutral unless it is this strong.
+_REQUEST_AT = 0.6
 # Slope of the logistic that turns a lexicon valence (VADER: -4..4) into a
 # positive/negative confidence: a mild word (valence ~1) gets ~0.77, a strong one ~0.97.
 _VALENCE_SLOPE = 1.2
@@ -84,6 +104,8 @@ class Sentence:
     scores: Scores
     targets: tuple[Target, ...] = ()
     assessments: tuple[Assessment, ...] = ()
+    # A positive and a negative clause (mixed within the sentence); not on the wire.
+    opposed: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,22 +167,30 @@ def _round_scores(positive: float, neutral: float, negative: float) -> Scores:
 
 
 class VaderSentimentAnalyzer:
-    """Sentence and document sentiment with optional opinion mining, English only."""
+    """Sentence and document sentiment in English, French, German and Spanish; opinion mining
+    in English only (it reads the English parse and VADER's lexicon)."""
 
-    name = "vader-en"
-    model_version = "2026-11-01"
-    languages = ("en",)
+    name = "vader-en+lexicons-fr-de-es"
+    model_version = "2026-12-04"
+    languages = ("en", "fr", "de", "es")
 
     def __init__(self) -> None:
         self._vader = None
         self._nlp = None
         self._negations: frozenset[str] = frozenset()
+        self._rules = {language: SentenceRules(cues) for language, cues in CUES.items()}
+        # French, German and Spanish: a lexicon scorer and a sentence splitter each, made on
+        # first use so an English-only deployment does not pay for them.
+        self._scorers: dict[str, LexicalScorer] = {}
+        self._splitters: dict[str, object] = {}
+        self._lock = threading.Lock()
 
     def load(self) -> None:
         from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer
 
         vader = SentimentIntensityAnalyzer()
         vader.lexicon.update(_REVIEW_LEXICON)
+        vader.lexicon.update(dict(CUES["en"].words))
         nlp = spacy_pipelines.get_pipeline("en")
         vader.polarity_scores("warm up")
         list(nlp.pipe(["Warm up the parser."], disable=["ner"]))
@@ -171,27 +201,94 @@ class VaderSentimentAnalyzer:
     def ready(self) -> bool:
         return self._vader is not None
 
-    def analyze(self, texts: Sequence[str], opinion_mining: bool = False) -> list[DocumentSentiment]:
+    def analyze(self, texts: Sequence[str], opinion_mining: bool = False,
+                language: str = "en") -> list[DocumentSentiment]:
         if self._vader is None or self._nlp is None:
             raise RuntimeError("VaderSentimentAnalyzer.analyze called before load()")
+        language = language.split("-")[0].lower()
+        if language not in self.languages:
+            raise ValueError(f"no sentiment model for language {language!r}")
+        english = language == "en"
+        nlp = self._nlp if english else self._splitter(language)
         results = []
-        for doc in self._nlp.pipe(texts, disable=["ner"]):
+        for doc in nlp.pipe(texts, disable=["ner"]) if english else nlp.pipe(texts):
             clusters = _Clusters(doc.text)
-            sentences = tuple(filter(None, (self._sentence(span, clusters, opinion_mining) for span in _sentences(doc))))
+            spans = []
+            for span in _sentences(doc):
+                start, end = clusters.strip(span.start_char, span.end_char)
+                if start < end:  # else its only grapheme began in the sentence before, which holds it
+                    spans.append((span, start, end))
+            compounds = self._compounds([doc.text[a:b] for _, a, b in spans], language)
+            sentences = []
+            for (span, start, end), (compound, opposed) in zip(spans, compounds, strict=True):
+                label, scores = sentence_scores(compound)
+                targets, assessments = self._opinions(span, clusters) if opinion_mining and english else ((), ())
+                sentences.append(Sentence(start, end, doc.text[start:end], label, scores, targets, assessments, opposed))
             labels = [s.sentiment for s in sentences]
-            results.append(DocumentSentiment(document_label(labels), document_scores(sentences), sentences))
+            verdict = "mixed" if any(s.opposed for s in sentences) else document_label(labels)
+            results.append(DocumentSentiment(verdict, document_scores(sentences), tuple(sentences)))
         return results
 
-    def _sentence(self, span, clusters: _Clusters, opinion_mining: bool) -> Sentence | None:
-        start, end = clusters.strip(span.start_char, span.end_char)
-        if start >= end:
-            return None  # its only grapheme began in the sentence before, which holds it
-        text = span.doc.text[start:end]
-        label, scores = sentence_scores(self._vader.polarity_scores(text)["compound"])
-        if not opinion_mining:
-            return Sentence(start, end, text, label, scores)
-        targets, assessments = self._opinions(span, clusters)
-        return Sentence(start, end, text, label, scores, targets, assessments)
+    def _compounds(self, texts: Sequence[str], language: str) -> list[tuple[float, bool]]:
+        """Each sentence's compound score after the rules, and whether it holds both opinions."""
+        rules = self._rules[language]
+        readings = [rules.read(text) for text in texts]
+        scored = [self._score(reading, language) for reading in readings]
+        # Praise said alone next to a complaint is sarcasm: "Waited 40 minutes. Great."
+        complaint = any(r.complaint for r in readings) or any(c <= _NEGATIVE_AT for c, _ in scored)
+        results = []
+        for reading, (compound, opposed) in zip(readings, scored, strict=True):
+            if reading.interjection and complaint and compound > 0:
+                compound, opposed = -compound, False
+            results.append((compound, opposed))
+        return results
+
+    def _score(self, reading: Reading, language: str) -> tuple[float, bool]:
+        compound = normalize(self._valence_sum(reading.masked, language) + reading.valence)
+        clause_scores = [normalize(self._valence_sum(text, language) + valence) for text, valence in reading.clauses]
+        opposed = (len(clause_scores) > 1 and max(clause_scores) >= _CLAUSE_AT
+                   and min(clause_scores) <= -_CLAUSE_AT)
+        if reading.sarcastic:
+            # What is meant is the opposite of the praise; a sarcastic sentence is not mixed.
+            return -max(abs(compound), 0.5), False
+        if reading.request and abs(compound) < _REQUEST_AT:
+            return 0.0, False
+        return compound, opposed
+
+    def _valence_sum(self, text: str, language: str) -> float:
+        if not text.strip():
+            return 0.0
+        if language == "en":
+            return unnormalize(self._vader.polarity_scores(text)["compound"])
+        return self._scorer(language).valence_sum(text)
+
+    def _scorer(self, language: str) -> LexicalScorer:
+        scorer = self._scorers.get(language)
+        if scorer is None:
+            with self._lock:
+                scorer = self._scorers.get(language)
+                if scorer is None:
+                    cues = CUES[language]
+                    table = dict(sentiment_lexicons.lexicon(language))
+                    table.update(dict(cues.words))
+                    scorer = LexicalScorer(table, cues.negators, cues.boosters, negator_after=language == "de")
+                    self._scorers[language] = scorer
+        return scorer
+
+    def _splitter(self, language: str):
+        nlp = self._splitters.get(language)
+        if nlp is None:
+            with self._lock:
+                nlp = self._splitters.get(language)
+                if nlp is None:
+                    import spacy
+
+                    # Sentence boundaries from punctuation: no statistical model is needed, and
+                    # none ships for German or Spanish.
+                    nlp = spacy.blank(language)
+                    nlp.add_pipe("sentencizer")
+                    self._splitters[language] = nlp
+        return nlp
 
     # -- opinion mining ------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from airgap.platform.string_index import StringIndex
 from airgap.services.language.documents import DocumentProblem, InputDocument
 from airgap.services.language.engines.sentiment import DocumentSentiment, Scores
 from airgap.services.language.features.base import V3_0, V3_1, Feature, Parameters
-from airgap.services.language.language_support import unsupported_language
+from airgap.services.language.language_support import by_language, unsupported_language
 from airgap.services.language.params import param_bool, query_bool
 
 _DOCUMENT_POINTER = re.compile(r"^#/documents/\d+/")
@@ -40,7 +40,14 @@ class SentimentAnalysis(Feature):
         return unsupported_language(doc, self.engine.languages, "Sentiment analysis")
 
     def run(self, docs: Sequence[InputDocument], params: Parameters) -> list[DocumentSentiment]:
-        return self.engine.analyze([d.text for d in docs], opinion_mining=params.options["opinion_mining"])
+        # One engine call per language: each language has its own lexicon and rules.
+        results: list[DocumentSentiment | None] = [None] * len(docs)
+        for language, positions in by_language(docs).items():
+            found = self.engine.analyze([docs[i].text for i in positions],
+                                        opinion_mining=params.options["opinion_mining"], language=language)
+            for i, result in zip(positions, found, strict=True):
+                results[i] = result
+        return results  # type: ignore[return-value]
 
     def to_wire(self, doc: InputDocument, result: DocumentSentiment, params: Parameters) -> dict[str, Any]:
         index = StringIndex(doc.text, "TextElements_v8" if params.api == V3_0 else params.string_index_type)

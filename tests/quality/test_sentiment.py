@@ -1,0 +1,32 @@
+"""Held-out sentiment floors (issue 20): tests/data/quality/sentiment_{en,fr,de,es}.jsonl, 154 heldout
+documents per language. Floors sit just under the figures measured 2026-12-04 (docs/models.md);
+the issue's goals are English >= 0.80 and French, German, Spanish >= 0.70, not reached yet.
+
+Before this engine change: English 0.584; French, German, Spanish 0.0 (UnsupportedLanguageCode).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.quality.sentiment import evaluate
+
+# Measured: en 0.708, fr 0.610, de 0.597, es 0.558.
+ACCURACY_FLOOR = {"en": 0.69, "fr": 0.59, "de": 0.57, "es": 0.53}
+# Measured English recall: positive 0.76, negative 0.64, neutral 0.78, mixed 0.50.
+EN_RECALL_FLOOR = {"positive": 0.72, "negative": 0.60, "neutral": 0.74, "mixed": 0.40}
+
+
+@pytest.fixture(scope="module")
+def heldout() -> dict:
+    return evaluate("heldout")
+
+
+@pytest.mark.parametrize("language", sorted(ACCURACY_FLOOR))
+def test_heldout_accuracy(heldout, language):
+    assert heldout[language]["accuracy"] >= ACCURACY_FLOOR[language], heldout[language]
+
+
+def test_heldout_english_recall(heldout):
+    for label, floor in EN_RECALL_FLOOR.items():
+        assert heldout["en"][f"label:{label}"] >= floor, (label, heldout["en"])
