@@ -190,6 +190,10 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("Mounts:Models", "models_dir", _parse_path, None,
                 "Folder of your own models, as Azure's containers mount /usr/local/models: Translator's "
                 "CTranslate2 translation models, Speech's Custom Speech models (a folder per model id)."),
+    SettingSpec("Mounts:Input", "input_dir", _parse_path, None,
+                "Read-only folder of models to serve from the start, as the LUIS container's /input: "
+                "Conversations loads exported LUIS apps ({APP_ID}_PRODUCTION.json/.gz, _STAGING, _v{VERSION}) "
+                "and CLU project exports from it."),
     SettingSpec("Services", "services", _parse_list, (),
                 "Comma-separated services this server hosts (e.g. language); empty means every bundled one.",
                 unset_text="(all bundled)"),
@@ -309,6 +313,7 @@ class Settings:
     output_dir: Path = Path("/output")
     shared_dir: Path | None = None
     models_dir: Path | None = None
+    input_dir: Path | None = None
     services: tuple[str, ...] = ()
     host: str = "0.0.0.0"
     port: int = 5000

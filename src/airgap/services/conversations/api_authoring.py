@@ -23,6 +23,7 @@ from airgap.platform.jobs import JobStore, render_job_error, store_unavailable
 from airgap.platform.responses import JSONResponse
 from airgap.services.conversations import training
 from airgap.services.conversations.api_runtime import api_version
+from airgap.services.conversations.engines import luis_app
 from airgap.services.conversations.engines.project import ProjectError, parse_project
 from airgap.services.conversations.store import now_iso, valid_name
 
@@ -93,11 +94,16 @@ def build_router(service: ConversationsService) -> APIRouter:
         api = api_version(request)
         name_of(project, "Project name")
         fmt = request.query_params.get("format", "Conversation")
-        if fmt.lower() != "conversation":
-            raise BadRequest(f"format={fmt} is not supported by this offline server yet; import a CLU project export "
-                             "(format=Conversation).", inner_code="InvalidParameterValue")
+        if fmt.lower() not in ("conversation", "luis"):
+            raise BadRequest(f"format={fmt} is not supported; import a CLU project export (format=Conversation) or "
+                             "a LUIS app JSON (format=luis).", inner_code="InvalidParameterValue")
         body = await body_object(request)
+        warnings: tuple[str, ...] = ()
         try:
+            if fmt.lower() == "luis":
+                # Stored as the CLU export it becomes, as Azure's CLU keeps an imported LUIS app.
+                app = await asyncio.to_thread(luis_app.convert, body, project)
+                body, warnings = app.export, app.warnings
             parsed = await asyncio.to_thread(parse_project, body, project)
         except ProjectError as exc:
             raise BadRequest(f"The project file cannot be imported: {exc}", inner_code="InvalidParameterValue") from None
@@ -106,7 +112,7 @@ def build_router(service: ConversationsService) -> APIRouter:
         metadata.setdefault("language", parsed.language)
         metadata.setdefault("multilingual", parsed.multilingual)
         metadata["projectFileVersion"] = body["projectFileVersion"]
-        operation = finished_operation(parsed.warnings)
+        operation = finished_operation(warnings + parsed.warnings)
         await asyncio.to_thread(store.save_project, project, metadata, body)
         await asyncio.to_thread(store.save_operation, project, {**operation, "kind": "import"})
         return accepted(location(request, f"projects/{project}/import/jobs/{operation['jobId']}", api))

@@ -1,6 +1,7 @@
-"""The Conversations service: CLU runtime (``/language/:analyze-conversations``) and the CLU
+"""The Conversations service: CLU runtime (``/language/:analyze-conversations``), the CLU
 authoring routes (import, train as a job in a worker process, deploy), over models trained
-offline from a project export and kept on the shared folder."""
+offline from a project export and kept on the shared folder; and LUIS prediction (v2.0, v3.0)
+over the LUIS apps in ``Mounts:Input``, trained at start."""
 
 from __future__ import annotations
 
@@ -15,23 +16,28 @@ from airgap.platform.executor import WorkerSetup
 from airgap.platform.jobs import JobKind
 from airgap.platform.runtime import Runtime
 from airgap.services.base import Engine, Meter, Service
-from airgap.services.conversations import api_authoring, api_runtime, training
+from airgap.services.conversations import api_authoring, api_luis, api_runtime, luis_wire, training
 from airgap.services.conversations.engines.model import ConversationModel
 from airgap.services.conversations.engines.prebuilt import PrebuiltRecognizers
+from airgap.services.conversations.input_mount import InputMount, LoadedApp
 from airgap.services.conversations.store import ConversationStore
 
 TEXT_RECORDS = "CognitiveServices.Language.Container.CLUTextRecords"
+LUIS_TRANSACTIONS = "CognitiveServices.LUIS.Container.Transactions"
 STORE_FOLDER = "conversations"
 
 
 class ConversationsService(Service):
     name = "conversations"
     api_type = "conversations"
-    title = "Conversational language understanding (CLU runtime and authoring 2022-05-01/2023-04-01)"
+    title = "Conversational language understanding (CLU runtime and authoring 2022-05-01/2023-04-01; LUIS v2.0/v3.0)"
     # Longer than the Language service's /language, so these paths are ours.
-    routes = (api_runtime.PATH, api_authoring.PREFIX)
+    routes = (api_runtime.PATH, api_authoring.PREFIX, api_luis.PREFIX)
+    dialects = {prefix: luis_wire.DIALECT for prefix in (*api_luis.V3_PREFIXES, api_luis.V2_PREFIX)}
     meters = (Meter(TEXT_RECORDS, "text record",
-                    "Conversation analysis: one per started 1,000 characters of each predicted utterance."),)
+                    "Conversation analysis: one per started 1,000 characters of each predicted utterance."),
+              Meter(LUIS_TRANSACTIONS, "transaction", "LUIS prediction (v2.0, v3.0): one per predicted query."))
+    luis_meter = LUIS_TRANSACTIONS
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)
@@ -41,9 +47,26 @@ class ConversationsService(Service):
         self.prebuilt = PrebuiltRecognizers()
         self._models: dict[tuple[str, str], tuple[float, ConversationModel]] = {}
         self._models_lock = threading.Lock()
+        self._input_loaded = False
+        self.input = InputMount(settings.input_dir, self.store, self.prebuilt) if settings.input_dir else None
+
+    @property
+    def luis_apps(self) -> dict[tuple[str, str], LoadedApp]:
+        return self.input.apps if self.input is not None else {}
+
+    @property
+    def luis_errors(self) -> dict[tuple[str, str], str]:
+        return self.input.errors if self.input is not None else {}
 
     def routers(self) -> Sequence[APIRouter]:
-        return [api_runtime.build_router(self), api_authoring.build_router(self)]
+        return [api_runtime.build_router(self), api_authoring.build_router(self), api_luis.build_router(self)]
+
+    def load(self) -> None:
+        super().load()
+        # Synchronously, as the LUIS container loads /input: /ready answers 200 once every app serves.
+        if self.input is not None and not self._input_loaded:
+            self.input.load()
+            self._input_loaded = True
 
     def engines(self) -> Sequence[Engine]:
         return [self.prebuilt]
@@ -75,7 +98,13 @@ class ConversationsService(Service):
             old[1].close()
         return model
 
+    @property
+    def ready(self) -> bool:
+        return super().ready and (self.input is None or self._input_loaded)
+
     def close(self) -> None:
+        if self.input is not None:
+            self.input.close()
         with self._models_lock:
             for _, model in self._models.values():
                 model.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pycrfsuite
 
@@ -47,27 +48,34 @@ class Labeller:
 
     def spans(self, tokens: list[Token], features: list[dict]) -> list[tuple[int, int, str]]:
         """``(start, end, category)`` code-point spans of the tagged entities."""
+        return [(start, end, category) for start, end, category, _ in self.scored_spans(tokens, features)]
+
+    def scored_spans(self, tokens: list[Token], features: list[dict]) -> list[tuple[int, int, str, float]]:
+        """The tagged spans with a score each: the lowest marginal probability of its tokens' tags
+        (LUIS reports one per machine-learned entity)."""
         if self._tagger is None or not tokens:
             return []
         with self._lock:
             tags = self._tagger.tag(features)
-        out: list[tuple[int, int, str]] = []
-        current: list[int] | None = None
+            marginals = [self._tagger.marginal(tag, i) for i, tag in enumerate(tags)]
+        out: list[tuple[int, int, str, float]] = []
+        current: list[Any] | None = None  # [start, end, lowest marginal]
         category = ""
-        for token, tag in zip(tokens, tags):
+        for i, (token, tag) in enumerate(zip(tokens, tags)):
             kind, _, name = tag.partition("-")
             if kind == "B" or (kind == "I" and (current is None or name != category)):
                 if current is not None:
-                    out.append((current[0], current[1], category))
-                current, category = [token.start, token.end], name
+                    out.append((current[0], current[1], category, current[2]))
+                current, category = [token.start, token.end, marginals[i]], name
             elif kind == "I" and current is not None:
                 current[1] = token.end
+                current[2] = min(current[2], marginals[i])
             else:
                 if current is not None:
-                    out.append((current[0], current[1], category))
+                    out.append((current[0], current[1], category, current[2]))
                 current = None
         if current is not None:
-            out.append((current[0], current[1], category))
+            out.append((current[0], current[1], category, current[2]))
         return out
 
     def close(self) -> None:

@@ -30,6 +30,7 @@ class EntityResult:
     list_keys: tuple[str, ...] = ()
     regexes: tuple[tuple[str, str], ...] = ()  # (regexKey, pattern)
     prebuilts: tuple[PrebuiltMatch, ...] = ()
+    score: float = 1.0  # the labeller's confidence for a learned-only result; 1 for rule matches
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class _Candidate:
     end: int
     component: str  # learned | list | regex | prebuilts
     match: ComponentMatch | PrebuiltMatch | None = None
+    score: float = 1.0
 
 
 def _components(entities: tuple[Entity, ...]) -> dict[str, set[str]]:
@@ -118,18 +120,20 @@ class ConversationModel:
         self.labeller = labeller.Labeller(folder / "entities.crfsuite" if definition["labeller"] else None)
         self.matchers = _Matchers(self.entities, prebuilt)
 
-    def predict(self, text: str, now: datetime | None = None) -> Prediction:
+    def predict(self, text: str, now: datetime | None = None, keep_overlaps: bool = False) -> Prediction:
+        """Intents best first and entities. CLU reports no two entities over the same text; LUIS
+        does (a number inside a learned span), so ``keep_overlaps`` keeps every entity's results."""
         scores = self.classifier.scores(text)
         ranked = sorted(((name, scores.get(name, 0.0)) for name in self.intents), key=lambda p: (-p[1], p[0]))
         top = ranked[0][0] if ranked and ranked[0][1] >= self.threshold else NONE_INTENT
         tokens = tokenize(text)
         rules, found = self.matchers.match(text, now)
         flags = self.matchers.flags(tokens, rules, found)
-        learned = self.labeller.spans(tokens, [token_features(tokens, i, flags) for i in range(len(tokens))])
+        learned = self.labeller.scored_spans(tokens, [token_features(tokens, i, flags) for i in range(len(tokens))])
         candidates: dict[str, list[_Candidate]] = {}
-        for start, end, category in learned:
+        for start, end, category, score in learned:
             if category in self.by_name:
-                candidates.setdefault(category, []).append(_Candidate(start, end, "learned"))
+                candidates.setdefault(category, []).append(_Candidate(start, end, "learned", score=score))
         for m in rules:
             candidates.setdefault(m.category, []).append(_Candidate(m.start, m.end, m.component, m))
         for m in found:
@@ -138,6 +142,9 @@ class ConversationModel:
         results = []
         for category, items in candidates.items():
             results.extend(self._compose(self.by_name[category], items))
+        if keep_overlaps:
+            kept = sorted((r for _, r in results), key=lambda r: (r.start, r.end, r.category))
+            return Prediction(top, tuple(ranked), tuple(kept))
         return Prediction(top, tuple(ranked), tuple(_without_overlaps(results)))
 
     def _compose(self, entity: Entity, items: list[_Candidate]) -> list[tuple[int, EntityResult]]:
@@ -165,7 +172,8 @@ class ConversationModel:
                     entity.category, start, end,
                     tuple(dict.fromkeys(c.match.key for c in group if c.component == "list")),
                     tuple(dict.fromkeys((c.match.key, c.match.pattern) for c in group if c.component == "regex")),
-                    tuple(c.match for c in group if c.component == "prebuilts"))))
+                    tuple(c.match for c in group if c.component == "prebuilts"),
+                    min(c.score for c in group))))
         return out
 
     def close(self) -> None:
