@@ -63,8 +63,9 @@ install-test: $(VENV)/.installed-test $(FR31)/.installed $(TRANSLATION1)/.instal
 
 # A development licence authority and a licence for every bundled service live in $(STATE)/
 # (created on first run, reused after): the server runs in disconnected mode, as in production.
+# The CLU example project (examples/conversations/) is trained and deployed on first run.
 run: install
-	$(BIN)/airgap dev serve --state $(STATE) Port=$(PORT)
+	$(BIN)/airgap dev serve --state $(STATE) --examples examples Port=$(PORT)
 
 test: install-test
 	$(BIN)/python -m pytest
@@ -77,8 +78,8 @@ bench: install-test
 bench-platform: install-test
 	$(BIN)/python bench/platform_overhead.py
 
-# Images, built locally (no registry): the Debian base, then one image per service (language, vision,
-# document, translator, speech), inference, all and the nginx front.
+# Images, built locally (no registry): the Debian base, then one image per service (language,
+# conversations, vision, document, translator, speech), inference, all and the nginx front.
 # docs/deployment.md has the docker run, compose and Helm commands.
 image: | $(BIN)/python
 	PYTHON=$(BIN)/python deploy/docker/build.sh

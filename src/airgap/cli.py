@@ -76,7 +76,13 @@ def _dev(args: argparse.Namespace) -> int:
               "(disconnected mode; usage records in its output/ folder).", flush=True)
         # Loopback unless told otherwise (Host=0.0.0.0 after it wins): a development server has
         # no inbound key, and a licence for every service.
-        return main(["serve", *settings, "Host=127.0.0.1", *args.settings])
+        tokens = [*settings, "Host=127.0.0.1", *args.settings]
+        if args.examples is not None:
+            from airgap import dev_examples
+
+            for line in dev_examples.prepare(args.examples, tokens):
+                print(f"airgap dev: {line}", flush=True)
+        return main(["serve", *tokens])
     if args.print_settings:
         print(" ".join(shlex.quote(s) for s in settings))
         return 0

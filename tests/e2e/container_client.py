@@ -2,12 +2,15 @@
 
 With ``--network none`` no port can be published, so the client has to share the container's
 network namespace; the image carries no test dependencies, hence urllib. Prints one JSON object:
-``{"status": int, "body": parsed JSON or text}``.
+``{"status": int, "body": parsed JSON or text}``, and ``"location"``: the Operation-Location
+header, when the answer has one.
 
     wait-ready SECONDS       poll /ready until 200 (exit 1 on timeout)
     wait-listening PORT SECONDS   until something accepts TCP connections on 127.0.0.1:PORT
     get PATH
     post PATH JSON
+    put PATH JSON
+    poll URL SECONDS         GET an operation (its Operation-Location) until its status is final
     post-file PATH CONTENT_TYPE FILE [--header NAME:VALUE ...] [--save FILE]
                              the body is a file inside the container (docker cp it there); --save
                              writes the response body to a file (audio), which then stays out of the JSON
@@ -41,7 +44,22 @@ def call(method, path, body=None, content_type="application/json", headers=(), s
         parsed = json.loads(raw)
     except ValueError:
         parsed = raw.decode(errors="replace")
-    return {"status": status, "body": parsed}
+    answer = {"status": status, "body": parsed}
+    if received.get("Operation-Location"):
+        answer["location"] = received.get("Operation-Location")
+    return answer
+
+
+def poll(url, seconds):
+    # The server writes its own address into Operation-Location; only the path matters here.
+    path = "/" + url.split("://", 1)[-1].split("/", 1)[1] if "://" in url else url
+    deadline = time.monotonic() + seconds
+    while True:
+        answer = call("GET", path)
+        status = answer["body"].get("status", "") if isinstance(answer["body"], dict) else ""
+        if answer["status"] != 200 or status.lower() not in ("notstarted", "running") or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.2)
 
 
 def post_file(path, content_type, file, options):
@@ -94,6 +112,10 @@ def main(argv):
         result = call("GET", argv[1])
     elif argv[0] == "post":
         result = call("POST", argv[1], argv[2])
+    elif argv[0] == "put":
+        result = call("PUT", argv[1], argv[2])
+    elif argv[0] == "poll":
+        result = poll(argv[1], float(argv[2]))
     elif argv[0] == "post-file":
         result = post_file(argv[1], argv[2], argv[3], argv[4:])
     else:

@@ -97,7 +97,8 @@ def test_every_image_names_its_model_licences():
     assert "Whisper" in labels["speech"] and "Piper" in labels["speech"] and "espeak-ng" in labels["speech"]
     assert "Apertium" in labels["translator"]
     # `all` carries every service's models, so its label names every other image's.
-    for service in ("language", "runtime-debian-data", "translator", "speech"):
+    assert "scikit-learn" in labels["conversations"] and "Recognizers-Text" in labels["conversations"]
+    for service in ("language", "runtime-debian-data", "translator", "speech", "conversations"):
         for licence in labels[service].split("; ")[:-1]:  # the last is the pointer to docs/models.md
             assert licence in labels["all"], (service, licence)
 
@@ -210,6 +211,8 @@ def test_nginx_sends_every_route_of_every_service_to_that_service():
     assert wrong == {}, f"path: (nginx sends it to, airgap's owner): {wrong}"
     assert nginx_route("/languages", locations) == "translator"  # not /language's
     assert nginx_route("/language/:analyze-text", locations) == "language"
+    assert nginx_route("/language/:analyze-conversations", locations) == "conversations"
+    assert nginx_route("/language/authoring/analyze-text/projects/p", locations) == "language"
 
 
 def test_nginx_passes_the_speech_websockets():
@@ -258,6 +261,7 @@ LICENSED = {"eula": "accept", "license": {"files": {"language.lic": "eyJ.x.y"}, 
 
 ALL_SERVICES = {"eula": "accept", "services": {"vision": {"enabled": True}, "document": {"enabled": True},
                                               "translator": {"enabled": True}, "speech": {"enabled": True},
+                                              "conversations": {"enabled": True},
                                               "language": {"autoscaling": {"enabled": False}}}}
 
 

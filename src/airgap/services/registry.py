@@ -13,13 +13,12 @@ BUNDLED: dict[str, str] = {
     "document": "airgap.services.document:DocumentService",
     "translator": "airgap.services.translator.service:TranslatorService",
     "speech": "airgap.services.speech.service:SpeechService",
-}
-
-# Services that run (Services=conversations) but are not packaged yet: no image, compose or Helm
-# entry, so they are never hosted by default (an empty Services). They join BUNDLED with their image.
-UNPACKAGED: dict[str, str] = {
     "conversations": "airgap.services.conversations.service:ConversationsService",
 }
+
+# Services that run (Services=name) but are not packaged yet: no image, compose or Helm entry, so
+# they are never hosted by default (an empty Services). They join BUNDLED with their image.
+UNPACKAGED: dict[str, str] = {}
 
 
 # Modules that declare the settings sections of the bundled services. They are light (no

@@ -90,15 +90,23 @@ def build_router(service: ConversationsService) -> APIRouter:
         prediction = await predict(ctx, target, text, now)
         return JSONResponse(v3_result(text, prediction, target.app.kinds, verbose=verbose, show_all_intents=show_all))
 
+    def get_and_post(path: str, summary: str):
+        """GET and POST as two routes: one route with both methods gives the OpenAPI document the
+        same operationId twice, which FastAPI refuses."""
+        def register(endpoint):
+            for method in ("GET", "POST"):
+                router.add_api_route(path, endpoint, methods=[method], summary=summary,
+                                     operation_id=f"{endpoint.__name__}_{method.lower()}_{path}")
+            return endpoint
+        return register
+
     for prefix in V3_PREFIXES:
-        @router.api_route(prefix + "/apps/{app_id}/slots/{slot}/predict", methods=["GET", "POST"],
-                          summary="LUIS v3.0 prediction on a slot")
+        @get_and_post(prefix + "/apps/{app_id}/slots/{slot}/predict", "LUIS v3.0 prediction on a slot")
         async def v3_slot(request: Request, app_id: str, slot: str,
                           ctx: RequestContext = Depends(request_context)) -> JSONResponse:
             return await v3(request, ctx, loaded(app_id, slot=slot))
 
-        @router.api_route(prefix + "/apps/{app_id}/versions/{version}/predict", methods=["GET", "POST"],
-                          summary="LUIS v3.0 prediction on a trained version")
+        @get_and_post(prefix + "/apps/{app_id}/versions/{version}/predict", "LUIS v3.0 prediction on a trained version")
         async def v3_version(request: Request, app_id: str, version: str,
                              ctx: RequestContext = Depends(request_context)) -> JSONResponse:
             return await v3(request, ctx, loaded(app_id, version=version))
@@ -125,13 +133,12 @@ def build_router(service: ConversationsService) -> APIRouter:
         prediction = await predict(ctx, target, text, now)
         return JSONResponse(v2_result(text, prediction, target.app.kinds, verbose=verbose))
 
-    @router.api_route(V2_PREFIX + "/apps/{app_id}", methods=["GET", "POST"], summary="LUIS v2.0 prediction")
+    @get_and_post(V2_PREFIX + "/apps/{app_id}", "LUIS v2.0 prediction")
     async def v2_slot(request: Request, app_id: str, ctx: RequestContext = Depends(request_context)) -> JSONResponse:
         staging = _flag(request, "staging")
         return await v2(request, ctx, loaded(app_id, slot="staging" if staging else "production"))
 
-    @router.api_route(V2_PREFIX + "/apps/{app_id}/versions/{version}", methods=["GET", "POST"],
-                      summary="LUIS v2.0 prediction on a trained version")
+    @get_and_post(V2_PREFIX + "/apps/{app_id}/versions/{version}", "LUIS v2.0 prediction on a trained version")
     async def v2_version(request: Request, app_id: str, version: str,
                          ctx: RequestContext = Depends(request_context)) -> JSONResponse:
         return await v2(request, ctx, loaded(app_id, version=version))
