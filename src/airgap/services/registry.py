@@ -18,7 +18,9 @@ BUNDLED: dict[str, str] = {
 
 # Services that run (Services=name) but are not packaged yet: no image, compose or Helm entry, so
 # they are never hosted by default (an empty Services). They join BUNDLED with their image.
-UNPACKAGED: dict[str, str] = {}
+UNPACKAGED: dict[str, str] = {
+    "anomaly": "airgap.services.anomaly.service:AnomalyService",
+}
 
 
 # Modules that declare the settings sections of the bundled services. They are light (no

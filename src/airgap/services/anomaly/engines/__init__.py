@@ -1,0 +1,1 @@
+"""Anomaly detection on plain numpy arrays: no HTTP, no Azure JSON."""
