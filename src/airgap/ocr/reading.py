@@ -20,6 +20,7 @@ from airgap.ocr.grids import Grid, GridCell, erase_rules, find_ruled_grids
 from airgap.ocr.marks import Mark, find_marks, reconcile
 from airgap.ocr.order import assemble, reading_order
 from airgap.ocr.pages import ImagePage, PageSource, TextLayerPage
+from airgap.ocr.second_look import recognize
 from airgap.ocr.types import Line, OcrEngine, Page, Word, scale_polygon
 from airgap.ocr.unruled import find_unruled_grids
 
@@ -86,7 +87,8 @@ def _image_page(engine: OcrEngine, source: ImagePage, language: str | None, tabl
     # Ruled cells are found for Read too: their rules are erased (Tesseract drops text boxed in
     # by lines, a whole table at times) and a line never crosses one (order.assemble).
     ruled: list[Grid] = find_ruled_grids(image)
-    angle, lines = engine.recognize(erase_rules(image, ruled), language)
+    # A page read badly (skewed past what the engine straightens, speckled) is read again.
+    angle, lines = recognize(engine, erase_rules(image, ruled), language)
     lines = assemble(lines, angle, ruled)
     grids: list[Grid] = []
     if tables:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from airgap.ocr.rotation import mapped, straighten, unrotate
 from airgap.ocr.types import Line, Word, rectangle
 
 TESSDATA_CANDIDATES = (
@@ -96,10 +97,10 @@ class TesseractOcr:
         if abs(skew) >= _MIN_SKEW:
             # Tesseract reads level lines best: straighten the page, read again, and map the
             # geometry back onto the image the client sent.
-            straight = gray.rotate(skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor="white")
+            straight = straighten(gray, skew)
             _, lines = self._read(api, straight)
-            back = _unrotate(skew, straight.size, gray.size)
-            lines = tuple(_mapped(line, back) for line in lines)
+            back = unrotate(skew, straight.size, gray.size)
+            lines = tuple(mapped(line, back) for line in lines)
         turn = _quarter_turns(angle)
         return angle, tuple(_oriented(line, turn) for line in lines)
 
@@ -162,29 +163,6 @@ def _resolution(image: Image.Image) -> int:
     except (TypeError, ValueError, IndexError):
         value = 0
     return value if 100 <= value <= 1200 else _DEFAULT_DPI
-
-
-def _unrotate(skew: float, rotated_size: tuple[int, int], original_size: tuple[int, int]):
-    """Maps a point of ``image.rotate(skew, expand=True)`` back onto ``image``."""
-    theta = math.radians(skew)
-    cos, sin = math.cos(theta), math.sin(theta)
-    rcx, rcy = rotated_size[0] / 2, rotated_size[1] / 2
-    ocx, ocy = original_size[0] / 2, original_size[1] / 2
-
-    def back(point):
-        dx, dy = point[0] - rcx, point[1] - rcy
-        # PIL turns the picture counter-clockwise by ``skew`` on screen (y down); undo that.
-        return (round(ocx + dx * cos - dy * sin, 1), round(ocy + dx * sin + dy * cos, 1))
-
-    return back
-
-
-def _mapped(line: Line, back) -> Line:
-    def poly(polygon):
-        return tuple(back(p) for p in polygon)
-
-    return Line(line.text, poly(line.polygon),
-                tuple(Word(w.text, poly(w.polygon), w.confidence) for w in line.words), line.handwritten)
 
 
 def _quarter_turns(angle: float) -> int:
