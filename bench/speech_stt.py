@@ -15,6 +15,7 @@ WER, real-time factor (seconds of compute per second of audio) and the server's 
 on what else runs on the machine: the ratios against the reference are the result.
 
     .venv/bin/python bench/speech_stt.py [--clips 48] [--models tiny.en,base] [--beam 5] [--streams 1,2,4,6]
+    .venv/bin/python bench/speech_stt.py --clips 200 --paths pipeline --streams ''   # the 10-minute WER set
 """
 
 from __future__ import annotations
@@ -199,6 +200,9 @@ def main() -> None:
     parser.add_argument("--stream-clips", type=int, default=6, help="clips in each real-time stream")
     parser.add_argument("--partials-ms", type=int, default=1000, help="Speech:HypothesisIntervalMs (0: off)")
     parser.add_argument("--streams-only", action="store_true", help="only the real-time streams (tiny.en)")
+    parser.add_argument("--paths", default="reference,pipeline,server",
+                        help="what to run per model: reference (faster-whisper direct), pipeline (airgap's "
+                             "recognizer in process), server (REST and websocket); e.g. pipeline for WER alone")
     args = parser.parse_args()
     clips = quality_set(args.clips, noisy_every=4)
     seconds = _audio_seconds(clips)
@@ -209,11 +213,22 @@ def main() -> None:
     if args.streams_only:
         streams(args, clips)
         return
+    paths = set(args.paths.split(","))
     for model in args.models.split(","):
-        ref, ref_time = reference(model, clips, args.beam, args.threads)
-        rows = [("faster-whisper direct (reference)", ref, ref_time, "")]
-        mine, mine_time = pipeline(model, clips, args.beam, args.threads)
-        rows.append(("airgap pipeline in process", mine, mine_time, ""))
+        rows = []
+        if "reference" in paths:
+            ref, ref_time = reference(model, clips, args.beam, args.threads)
+            rows.append(("faster-whisper direct (reference)", ref, ref_time, ""))
+        if "pipeline" in paths:
+            mine, mine_time = pipeline(model, clips, args.beam, args.threads)
+            rows.append(("airgap pipeline in process", mine, mine_time, ""))
+        if "server" not in paths:
+            for name, pairs, took, _ in rows:
+                clean, noisy = _wer(pairs)
+                print(f"| {model} | {name} | {clean:.1%} | {noisy:.1%} | {took:.1f} | {took / seconds:.3f} | | |",
+                      flush=True)
+            continue
+        ref_time = rows[0][2] if rows and rows[0][0].startswith("faster-whisper") else float("nan")
         folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-speech-{os.getpid()}"
         (folder / "output").mkdir(parents=True, exist_ok=True)
         server = ServerProcess(settings=["Services=speech", f"Speech:Model={model}", f"Speech:BeamSize={args.beam}",

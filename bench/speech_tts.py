@@ -4,7 +4,8 @@
    espeak-ng engine process started beside it, as the server does): real-time factor (seconds of
    compute per second of audio) and time to the first sentence's audio;
 2. server, websocket (the SDK's path, raw PCM 24 kHz): time from sending the SSML to the first
-   audio frame, and to turn.end;
+   audio frame, and to turn.end; then the direct run's sentences, one turn each, against the
+   engine's RTF on the same sentences (the server path's cost, like for like);
 3. server, REST mp3 (streamed) and riff (whole file): time to the first byte and to the last;
 4. concurrency: N websocket turns at once, aggregate audio seconds per wall second per core
    (``streams per core`` that stay faster than real time), and the server's RSS.
@@ -48,7 +49,9 @@ def ssml(voice: str, text: str) -> str:
             f'<voice name="{voice}">{text}</voice></speak>')
 
 
-def direct(sentences: list[str]) -> None:
+def direct(sentences: list[str]) -> dict[str, float]:
+    """Each voice's RTF on ``sentences``, one engine call per sentence (what the server does per sentence)."""
+    rtf: dict[str, float] = {}
     port = free_port()
     argv = [a.replace("{port}", str(port)) for a in tts_espeak.server_argv("{port}")]
     process = subprocess.Popen(argv, stderr=subprocess.DEVNULL)
@@ -76,9 +79,11 @@ def direct(sentences: list[str]) -> None:
                 compute += spent
                 audio_s += audio.seconds
             print(f"| {name} | {VOICES[name]} | {audio_s:.1f} | {compute:.2f} | {compute / audio_s:.3f} | {first:.3f} |")
+            rtf[name] = compute / audio_s
     finally:
         process.terminate()
         process.wait()
+    return rtf
 
 
 async def ws_turn(url: str, voice: str, text: str) -> tuple[float, float, int]:
@@ -111,7 +116,7 @@ def rss_mib(pid: int) -> float:
     return total
 
 
-def server_path(sentences: list[str], streams: list[int]) -> None:
+def server_path(sentences: list[str], streams: list[int], direct_rtf: dict[str, float]) -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-tts-"))
     server = ServerProcess(settings=["Services=speech", "TextToSpeech:MaxStreams=64", f"Threads={os.cpu_count()}"],
                            log_path=folder / "server.log", output_dir=folder)
@@ -127,6 +132,18 @@ def server_path(sentences: list[str], streams: list[int]) -> None:
             first, total, size = asyncio.run(ws_turn(url, voice, text))
             audio = size / 2 / 24000
             print(f"| {voice} | websocket raw 24 kHz | {first:.3f} | {total:.3f} | {audio:.1f} | {total / audio:.3f} |")
+        # Like for like with the engine direct: the same sentences, one turn each, one after another.
+        print("\n| voice | websocket, the direct run's sentences one turn each: audio s | wall s | RTF | direct RTF | "
+              "server / direct |")
+        print("|---|---|---|---|---|---|")
+        for voice in VOICES:
+            wall = audio = 0.0
+            for sentence in sentences:
+                _first, total, size = asyncio.run(ws_turn(url, voice, sentence))
+                wall += total
+                audio += size / 2 / 24000
+            print(f"| {voice} | {audio:.1f} | {wall:.2f} | {wall / audio:.3f} | {direct_rtf[voice]:.3f} | "
+                  f"{wall / audio / direct_rtf[voice]:.2f} |")
         for fmt in ("audio-24khz-48kbitrate-mono-mp3", "riff-24khz-16bit-mono-pcm"):
             started = time.perf_counter()
             first = None
@@ -161,8 +178,8 @@ def main() -> None:
     args = parser.parse_args()
     sentences = SENTENCES[:args.sentences]
     print(f"{os.cpu_count()} CPUs; {len(sentences)} sentences")
-    direct(sentences)
-    server_path(sentences, [int(n) for n in args.streams.split(",")])
+    rtf = direct(sentences)
+    server_path(sentences, [int(n) for n in args.streams.split(",")], rtf)
 
 
 if __name__ == "__main__":

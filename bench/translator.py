@@ -4,15 +4,16 @@ Starts a real ``airgap serve`` hosting the translator with ``Languages=en,es,fr,
 directions, all started with the server) and a tiny mounted CTranslate2 model (en to de, built
 here), then drives with Debian's ``wrk`` (a load generator in its own process):
 
-- ``/translate?api-version=3.0`` with one sentence and with 50 sentences per request, and the
-  Apertium engine process's own ``/translate`` with the same texts (the "direct" reference: the
+- ``/translate?api-version=3.0`` with one sentence and with 50 sentences per request, per pair
+  (``--pairs``, each in its own language from the parallel set), and the
+  Apertium engine process's own ``/translate`` with the same texts and mode (the "direct" reference: the
   process the API calls, without the API in front), at each concurrency;
 - the same for the mounted model (API vs. the model's batch worker called in this process);
 
 and prints requests/s, sentences/s, characters/s, p50/p99 latency, the server's RSS (with its
 Apertium process and pipelines) and the ratio API/direct (the goal: >= 0.8).
 
-    .venv/bin/python bench/translator.py [--seconds 10] [--concurrency 1 4 16]
+    .venv/bin/python bench/translator.py [--seconds 10] [--concurrency 1 4 16] [--pairs en-es,es-fr,ca-es]
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.server import ServerProcess  # noqa: E402
 
-SENTENCES = [row["en"] for row in map(json.loads, (ROOT / "tests/data/translation_parallel.jsonl").read_text(
-    encoding="utf-8").splitlines())]
+PARALLEL = [json.loads(line) for line in (ROOT / "tests/data/translation_parallel.jsonl").read_text(
+    encoding="utf-8").splitlines()]
+SENTENCES = [row["en"] for row in PARALLEL]
 
 LUA = """
 wrk.method = "POST"
@@ -105,6 +107,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--pairs", default="en-es,es-fr,ca-es",
+                        help="direct Apertium pairs among Languages=en,es,fr,ca, each with its own sentences")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench needs wrk: apt-get install -y wrk")
@@ -131,15 +135,25 @@ def main() -> None:
         print(f"server + Apertium process with {len(pairs)} directions warm + tiny model: RSS {rss:,.0f} MiB")
 
         rows = []
-        for label, n in (("1 sentence", 1), ("50 sentences", 50)):
-            texts = [SENTENCES[i % len(SENTENCES)] for i in range(n)]
-            chars = sum(len(t) for t in texts)
-            api_body = json.dumps([{"text": t} for t in texts]).encode()
-            direct_body = json.dumps({"mode": "eng-spa", "texts": texts, "format": "txt"}).encode()
-            for c in args.concurrency:
-                api = wrk(f"{server.url}/translate?api-version=3.0&from=en&to=es", api_body, c, args.seconds, tmp)
-                direct = wrk(f"{engine_url}/translate", direct_body, c, args.seconds, tmp)
-                rows.append(("apertium en-es", label, c, api, direct, n, chars))
+        for pair in args.pairs.split(","):
+            source, target = pair.split("-")
+            written = [row[source] for row in PARALLEL]
+            # the mode the API itself picks for the pair, so that "direct" runs the same pipeline
+            probe = httpx.post(server.url + "/translate", params={"api-version": "3.0", "from": source, "to": target},
+                               json=[{"text": written[0]}], timeout=60)
+            system = probe.headers["x-mt-system"]
+            assert system.startswith("apertium:") and ">" not in system, f"{pair}: {system} (a direct pair only)"
+            mode = system.removeprefix("apertium:")
+            for label, n in (("1 sentence", 1), ("50 sentences", 50)):
+                texts = [written[i % len(written)] for i in range(n)]
+                chars = sum(len(t) for t in texts)
+                api_body = json.dumps([{"text": t} for t in texts]).encode()
+                direct_body = json.dumps({"mode": mode, "texts": texts, "format": "txt"}).encode()
+                for c in args.concurrency:
+                    api = wrk(f"{server.url}/translate?api-version=3.0&from={source}&to={target}", api_body, c,
+                              args.seconds, tmp)
+                    direct = wrk(f"{engine_url}/translate", direct_body, c, args.seconds, tmp)
+                    rows.append((f"apertium {mode}", label, c, api, direct, n, chars))
             # the mounted model: API vs. its batch worker called in this process
         from airgap.services.translator.engines.neural import NeuralEngine
 

@@ -61,3 +61,12 @@ def test_the_dialect_is_picked_per_request(error, number):
     assert new.status == old.status == number // 1000
     assert new.body["error"]["code"] == str(number) and old.body["error"]["code"] == number
     assert dialects.for_request("/translate", b"").render(error).body["error"]["code"] == number
+
+
+@pytest.mark.parametrize(("version", "code"), [("3.0", 415000), ("2026-06-06", "415000")])
+def test_a_body_that_is_not_declared_json_is_415000(translator_server, version, code):
+    # Azure's 415000: "The Content-Type header is missing or invalid" (a missing one is read as JSON).
+    r = httpx.post(translator_server.url + "/translate", params={"api-version": version, "to": "es", "from": "en"},
+                   content=b'[{"Text": "The house."}]', headers={"Content-Type": "text/plain"}, timeout=30)
+    assert r.status_code == 415, r.text
+    assert r.json()["error"]["code"] == code

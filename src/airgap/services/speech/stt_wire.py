@@ -34,7 +34,10 @@ def _mask(text: str, option: str) -> str:
         return "*" * len(word) if option == "masked" else ""
 
     out = _TOKEN.sub(replace, text)
-    return re.sub(r"\s{2,}", " ", out).strip() if option == "removed" else out
+    if option != "removed":
+        return out
+    # a removed word leaves its neighbours' spaces, and a space before the punctuation that followed it
+    return re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", out)).strip()
 
 
 def _language_confidence(p: float) -> str:
