@@ -14,13 +14,8 @@ from tests.support.server import ServerProcess
 @pytest.fixture(scope="module")
 def anomaly_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     folder = tmp_path_factory.mktemp("anomaly-server")
-    server = ServerProcess(settings=["Services=anomaly"],
-                           log_path=folder / "server.log")
-    server.start()
-    try:
+    with ServerProcess(settings=["Services=anomaly"], log_path=folder / "server.log") as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -21,13 +21,9 @@ PROJECT, DEPLOYMENT, LABEL = "HomeTravel", "production", "v1"
 @pytest.fixture(scope="module")
 def clu_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     folder = tmp_path_factory.mktemp("conversations-server")
-    server = ServerProcess(settings=["Services=conversations", f"Mounts:Shared={folder / 'shared'}"],
-                           log_path=folder / "server.log")
-    server.start()
-    try:
+    with ServerProcess(settings=["Services=conversations", f"Mounts:Shared={folder / 'shared'}"],
+                       log_path=folder / "server.log") as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")

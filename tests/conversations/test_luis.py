@@ -56,13 +56,9 @@ def luis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProc
     shutil.copy(APP_FILE, inputs / f"{APP}_v0.2.json")
     (inputs / f"{BROKEN}_PRODUCTION.gz").write_bytes(b"an Azure package, not a gzipped app JSON")
     (inputs / "greetings.json").write_text(json.dumps(CLU_EXPORT))
-    server = ServerProcess(settings=["Services=conversations", f"Mounts:Shared={folder / 'shared'}",
-                                     f"Mounts:Input={inputs}"], log_path=folder / "server.log")
-    server.start()
-    try:
+    with ServerProcess(settings=["Services=conversations", f"Mounts:Shared={folder / 'shared'}",
+                                 f"Mounts:Input={inputs}"], log_path=folder / "server.log") as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")

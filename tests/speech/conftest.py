@@ -46,13 +46,9 @@ def speech_server_process(tmp_path_factory: pytest.TempPathFactory, name: str,
     """A real server hosting the speech service with these settings; its log in ``<tmp>/server.log``."""
     folder = tmp_path_factory.mktemp(name)
     (folder / "output").mkdir()
-    server = ServerProcess(settings=["Services=speech", *settings], log_path=folder / "server.log",
-                           output_dir=folder / "output")
-    server.start()
-    try:
+    with ServerProcess(settings=["Services=speech", *settings], log_path=folder / "server.log",
+                       output_dir=folder / "output") as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")

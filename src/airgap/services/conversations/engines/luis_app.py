@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from airgap.services.conversations.engines.prebuilt import SUPPORTED
-from airgap.services.conversations.engines.project import NONE_INTENT, ProjectError
+from airgap.services.conversations.engines.project import NONE_INTENT, ProjectError, optional_list, require_name, require_object
 
 SCHEMA_MAJORS = ("3", "4", "5", "6", "7")
 EXPORT_VERSION = "2023-04-01"
@@ -47,43 +47,23 @@ class LuisApp:
     warnings: tuple[str, ...]
 
 
-def _obj(value: Any, where: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise ProjectError(f"{where} must be an object.")
-    return value
-
-
-def _list(value: Any, where: str) -> list[Any]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise ProjectError(f"{where} must be an array.")
-    return value
-
-
-def _name(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ProjectError(f"{where} must be a non-empty string.")
-    return value
-
-
 def is_luis_app(doc: Any) -> bool:
     return isinstance(doc, Mapping) and "luis_schema_version" in doc
 
 
 def convert(doc: Any, project_name: str) -> LuisApp:
     """The CLU export of LUIS app ``doc``, imported as ``project_name``; a bad app is a ``ProjectError``."""
-    doc = _obj(doc, "The LUIS app file")
+    doc = require_object(doc, "The LUIS app file")
     schema = str(doc.get("luis_schema_version", ""))
     if schema.split(".")[0] not in SCHEMA_MAJORS:
         raise ProjectError(f"luis_schema_version {schema!r} is not supported; supported: 3.x to 7.x.")
     culture = str(doc.get("culture") or "en-us").lower()
     warnings = [f"LUIS {what} are not carried over to the offline model ({len(doc[key])} ignored)."
-                for key, what in _UNCARRIED.items() if _list(doc.get(key), key)]
+                for key, what in _UNCARRIED.items() if optional_list(doc.get(key), key)]
 
     intents: list[str] = []
-    for i, raw in enumerate(_list(doc.get("intents"), "intents")):
-        name = _name(_obj(raw, f"intents[{i}]").get("name"), f"intents[{i}].name")
+    for i, raw in enumerate(optional_list(doc.get("intents"), "intents")):
+        name = require_name(require_object(raw, f"intents[{i}]").get("name"), f"intents[{i}].name")
         if name in intents:
             raise ProjectError(f"intents[{i}]: intent {name!r} is declared twice.")
         intents.append(name)
@@ -100,46 +80,46 @@ def convert(doc: Any, project_name: str) -> LuisApp:
         entities.append({"category": name, **entity})
 
     def learned(raw: Any, where: str, parent: str = "") -> None:
-        raw = _obj(raw, where)
-        name = parent + _name(raw.get("name"), f"{where}.name")
-        children = _list(raw.get("children"), f"{where}.children")
-        if _list(raw.get("roles"), f"{where}.roles"):
+        raw = require_object(raw, where)
+        name = parent + require_name(raw.get("name"), f"{where}.name")
+        children = optional_list(raw.get("children"), f"{where}.children")
+        if optional_list(raw.get("roles"), f"{where}.roles"):
             warnings.append(f"Entity {name!r}: roles are not told apart offline; role labels train the entity.")
         if not children:
             declare(name, LEARNED, {}, where)
         for j, child in enumerate(children):
             learned(child, f"{where}.children[{j}]", name + ".")
 
-    for i, raw in enumerate(_list(doc.get("entities"), "entities")):
+    for i, raw in enumerate(optional_list(doc.get("entities"), "entities")):
         learned(raw, f"entities[{i}]")
-    for i, raw in enumerate(_list(doc.get("hierarchicals"), "hierarchicals")):
-        raw = _obj(raw, f"hierarchicals[{i}]")
-        parent = _name(raw.get("name"), f"hierarchicals[{i}].name")
-        for j, child in enumerate(_list(raw.get("children"), f"hierarchicals[{i}].children")):
-            child_name = child if isinstance(child, str) else _obj(child, "child").get("name")
-            declare(f"{parent}.{_name(child_name, f'hierarchicals[{i}].children[{j}]')}", LEARNED, {},
+    for i, raw in enumerate(optional_list(doc.get("hierarchicals"), "hierarchicals")):
+        raw = require_object(raw, f"hierarchicals[{i}]")
+        parent = require_name(raw.get("name"), f"hierarchicals[{i}].name")
+        for j, child in enumerate(optional_list(raw.get("children"), f"hierarchicals[{i}].children")):
+            child_name = child if isinstance(child, str) else require_object(child, "child").get("name")
+            declare(f"{parent}.{require_name(child_name, f'hierarchicals[{i}].children[{j}]')}", LEARNED, {},
                     f"hierarchicals[{i}]")
-    for i, raw in enumerate(_list(doc.get("closedLists"), "closedLists")):
+    for i, raw in enumerate(optional_list(doc.get("closedLists"), "closedLists")):
         where = f"closedLists[{i}]"
-        raw = _obj(raw, where)
+        raw = require_object(raw, where)
         sublists = []
-        for j, sub in enumerate(_list(raw.get("subLists"), f"{where}.subLists")):
-            sub = _obj(sub, f"{where}.subLists[{j}]")
-            key = _name(sub.get("canonicalForm"), f"{where}.subLists[{j}].canonicalForm")
-            values = [_name(v, f"{where}.subLists[{j}].list[]")
-                      for v in _list(sub.get("list"), f"{where}.subLists[{j}].list")]
+        for j, sub in enumerate(optional_list(raw.get("subLists"), f"{where}.subLists")):
+            sub = require_object(sub, f"{where}.subLists[{j}]")
+            key = require_name(sub.get("canonicalForm"), f"{where}.subLists[{j}].canonicalForm")
+            values = [require_name(v, f"{where}.subLists[{j}].list[]")
+                      for v in optional_list(sub.get("list"), f"{where}.subLists[{j}].list")]
             sublists.append({"listKey": key, "synonyms": [{"language": culture, "values": values}]})
-        declare(_name(raw.get("name"), f"{where}.name"), LIST, {"list": {"sublists": sublists}}, where)
-    for i, raw in enumerate(_list(doc.get("regex_entities"), "regex_entities")):
+        declare(require_name(raw.get("name"), f"{where}.name"), LIST, {"list": {"sublists": sublists}}, where)
+    for i, raw in enumerate(optional_list(doc.get("regex_entities"), "regex_entities")):
         where = f"regex_entities[{i}]"
-        raw = _obj(raw, where)
-        name = _name(raw.get("name"), f"{where}.name")
-        pattern = _name(raw.get("regexPattern"), f"{where}.regexPattern")
+        raw = require_object(raw, where)
+        name = require_name(raw.get("name"), f"{where}.name")
+        pattern = require_name(raw.get("regexPattern"), f"{where}.regexPattern")
         declare(name, REGEX, {"regex": {"expressions": [
             {"regexKey": name, "language": culture, "regexPattern": pattern}]}}, where)
-    for i, raw in enumerate(_list(doc.get("prebuiltEntities"), "prebuiltEntities")):
+    for i, raw in enumerate(optional_list(doc.get("prebuiltEntities"), "prebuiltEntities")):
         where = f"prebuiltEntities[{i}]"
-        name = _name(_obj(raw, where).get("name"), f"{where}.name")
+        name = require_name(require_object(raw, where).get("name"), f"{where}.name")
         if name.lower() not in SUPPORTED or name.lower() not in BUILTIN_TYPES:
             warnings.append(f"Prebuilt entity {name!r} is not available offline and is ignored; available: "
                             f"{', '.join(sorted(n for n in BUILTIN_TYPES if n in SUPPORTED))}.")
@@ -147,7 +127,7 @@ def convert(doc: Any, project_name: str) -> LuisApp:
         declare(name, PREBUILT, {"prebuilts": [{"category": SUPPORTED[name.lower()]}]}, where)
 
     utterances = [_utterance(raw, f"utterances[{i}]", intents, kinds)
-                  for i, raw in enumerate(_list(doc.get("utterances"), "utterances"))]
+                  for i, raw in enumerate(optional_list(doc.get("utterances"), "utterances"))]
     name = str(doc.get("name") or project_name)
     export = {
         "projectFileVersion": EXPORT_VERSION,
@@ -162,28 +142,28 @@ def convert(doc: Any, project_name: str) -> LuisApp:
 
 
 def _utterance(raw: Any, where: str, intents: list[str], kinds: Mapping[str, str]) -> dict[str, Any]:
-    raw = _obj(raw, where)
-    text = _name(raw.get("text"), f"{where}.text")
-    intent = _name(raw.get("intent"), f"{where}.intent")
+    raw = require_object(raw, where)
+    text = require_name(raw.get("text"), f"{where}.text")
+    intent = require_name(raw.get("intent"), f"{where}.intent")
     if intent not in intents:
         raise ProjectError(f"{where}.intent {intent!r} is not declared in intents.")
     labels: list[dict[str, Any]] = []
-    for j, label in enumerate(_list(raw.get("entities"), f"{where}.entities")):
+    for j, label in enumerate(optional_list(raw.get("entities"), f"{where}.entities")):
         _label(label, f"{where}.entities[{j}]", "", text, kinds, labels)
     return {"text": text, "intent": intent, "dataset": "Train", "entities": labels}
 
 
 def _label(raw: Any, where: str, parent: str, text: str, kinds: Mapping[str, str], out: list[dict[str, Any]]) -> None:
-    raw = _obj(raw, where)
+    raw = require_object(raw, where)
     # Schemas before 7.x name a hierarchical child "Parent::Child".
-    name = parent + _name(raw.get("entity"), f"{where}.entity").replace("::", ".")
+    name = parent + require_name(raw.get("entity"), f"{where}.entity").replace("::", ".")
     start, end = raw.get("startPos"), raw.get("endPos")
     if any(not isinstance(v, int) or isinstance(v, bool) for v in (start, end)) or start < 0 or end < start:
         raise ProjectError(f"{where} ({name}): startPos and endPos must be whole numbers, endPos not before startPos.")
     if end >= _utf16_length(text):
         raise ProjectError(f"{where} ({name}): startPos {start} and endPos {end} (inclusive) fall outside the "
                            f"utterance, which is {_utf16_length(text)} characters long.")
-    children = _list(raw.get("children"), f"{where}.children")
+    children = optional_list(raw.get("children"), f"{where}.children")
     for j, child in enumerate(children):
         _label(child, f"{where}.children[{j}]", name + ".", text, kinds, out)
     if children or (name not in kinds and any(k.startswith(name + ".") for k in kinds)):

@@ -70,13 +70,13 @@ class Project:
         return tuple(u for u in self.utterances if u.dataset != "Test")
 
 
-def _obj(value: Any, where: str) -> Mapping[str, Any]:
+def require_object(value: Any, where: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise ProjectError(f"{where} must be an object.")
     return value
 
 
-def _list(value: Any, where: str) -> list[Any]:
+def optional_list(value: Any, where: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
@@ -84,7 +84,7 @@ def _list(value: Any, where: str) -> list[Any]:
     return value
 
 
-def _name(value: Any, where: str) -> str:
+def require_name(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ProjectError(f"{where} must be a non-empty string.")
     return value
@@ -92,7 +92,7 @@ def _name(value: Any, where: str) -> str:
 
 def parse_project(doc: Any, project_name: str) -> Project:
     """The project in ``doc`` (an export), imported under ``project_name``."""
-    doc = _obj(doc, "The project file")
+    doc = require_object(doc, "The project file")
     version = doc.get("projectFileVersion")
     if version not in PROJECT_FILE_VERSIONS:
         raise ProjectError(f"projectFileVersion {version!r} is not supported; supported versions: "
@@ -101,23 +101,23 @@ def parse_project(doc: Any, project_name: str) -> Project:
     index_type = INDEX_TYPES.get(str(raw_index).lower())
     if index_type is None:
         raise ProjectError(f"stringIndexType {raw_index!r} is not one of {UTF16}, {CODE_POINT}, {TEXT_ELEMENT}.")
-    metadata = _obj(doc.get("metadata"), "metadata")
+    metadata = require_object(doc.get("metadata"), "metadata")
     kind = metadata.get("projectKind", "Conversation")
     if kind != "Conversation":
         raise ProjectError(f"metadata.projectKind {kind!r} is not served here: only Conversation projects "
                            "(orchestration projects are not supported offline yet).")
-    language = _name(metadata.get("language", "en-us"), "metadata.language")
+    language = require_name(metadata.get("language", "en-us"), "metadata.language")
     settings = metadata.get("settings") or {}
-    threshold = _obj(settings, "metadata.settings").get("confidenceThreshold", 0.0)
+    threshold = require_object(settings, "metadata.settings").get("confidenceThreshold", 0.0)
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
         raise ProjectError("metadata.settings.confidenceThreshold must be a number from 0 to 1.")
-    assets = _obj(doc.get("assets"), "assets")
+    assets = require_object(doc.get("assets"), "assets")
     if assets.get("projectKind", "Conversation") != "Conversation":
         raise ProjectError("assets.projectKind must be Conversation.")
 
     intents: list[str] = []
-    for i, raw in enumerate(_list(assets.get("intents"), "assets.intents")):
-        name = _name(_obj(raw, f"assets.intents[{i}]").get("category"), f"assets.intents[{i}].category")
+    for i, raw in enumerate(optional_list(assets.get("intents"), "assets.intents")):
+        name = require_name(require_object(raw, f"assets.intents[{i}]").get("category"), f"assets.intents[{i}].category")
         if name in intents:
             raise ProjectError(f"assets.intents[{i}]: intent {name!r} is declared twice.")
         intents.append(name)
@@ -126,13 +126,13 @@ def parse_project(doc: Any, project_name: str) -> Project:
 
     warnings: list[str] = []
     entities = [_entity(raw, f"assets.entities[{i}]", warnings)
-                for i, raw in enumerate(_list(assets.get("entities"), "assets.entities"))]
+                for i, raw in enumerate(optional_list(assets.get("entities"), "assets.entities"))]
     names = [e.category for e in entities]
     if len(set(names)) != len(names):
         raise ProjectError("assets.entities: an entity category is declared twice.")
 
     utterances = []
-    for i, raw in enumerate(_list(assets.get("utterances"), "assets.utterances")):
+    for i, raw in enumerate(optional_list(assets.get("utterances"), "assets.utterances")):
         utterances.append(_utterance(raw, f"assets.utterances[{i}]", index_type, intents, names))
     return Project(name=project_name, language=language, description=str(metadata.get("description") or ""),
                    multilingual=bool(metadata.get("multilingual", False)), confidence_threshold=float(threshold),
@@ -141,29 +141,29 @@ def parse_project(doc: Any, project_name: str) -> Project:
 
 
 def _entity(raw: Any, where: str, warnings: list[str]) -> Entity:
-    raw = _obj(raw, where)
-    category = _name(raw.get("category"), f"{where}.category")
+    raw = require_object(raw, where)
+    category = require_name(raw.get("category"), f"{where}.category")
     composition = raw.get("compositionSetting") or "combineComponents"
     if composition not in COMPOSITIONS:
         raise ProjectError(f"{where}.compositionSetting {composition!r} is not one of {', '.join(COMPOSITIONS)}.")
     sublists = []
     if raw.get("list") is not None:
-        for j, sub in enumerate(_list(_obj(raw["list"], f"{where}.list").get("sublists"), f"{where}.list.sublists")):
-            sub = _obj(sub, f"{where}.list.sublists[{j}]")
-            key = _name(sub.get("listKey"), f"{where}.list.sublists[{j}].listKey")
+        for j, sub in enumerate(optional_list(require_object(raw["list"], f"{where}.list").get("sublists"), f"{where}.list.sublists")):
+            sub = require_object(sub, f"{where}.list.sublists[{j}]")
+            key = require_name(sub.get("listKey"), f"{where}.list.sublists[{j}].listKey")
             values = [key]
-            for k, syn in enumerate(_list(sub.get("synonyms"), f"{where}.list.sublists[{j}].synonyms")):
-                for v in _list(_obj(syn, f"{where}.list.sublists[{j}].synonyms[{k}]").get("values"),
+            for k, syn in enumerate(optional_list(sub.get("synonyms"), f"{where}.list.sublists[{j}].synonyms")):
+                for v in optional_list(require_object(syn, f"{where}.list.sublists[{j}].synonyms[{k}]").get("values"),
                                f"{where}.list.sublists[{j}].synonyms[{k}].values"):
-                    values.append(_name(v, f"{where}.list.sublists[{j}].synonyms[{k}].values[]"))
+                    values.append(require_name(v, f"{where}.list.sublists[{j}].synonyms[{k}].values[]"))
             sublists.append((key, tuple(dict.fromkeys(values))))
     regexes = []
     if raw.get("regex") is not None:
-        exprs = _list(_obj(raw["regex"], f"{where}.regex").get("expressions"), f"{where}.regex.expressions")
+        exprs = optional_list(require_object(raw["regex"], f"{where}.regex").get("expressions"), f"{where}.regex.expressions")
         for j, expr in enumerate(exprs):
-            expr = _obj(expr, f"{where}.regex.expressions[{j}]")
-            key = _name(expr.get("regexKey"), f"{where}.regex.expressions[{j}].regexKey")
-            pattern = _name(expr.get("regexPattern"), f"{where}.regex.expressions[{j}].regexPattern")
+            expr = require_object(expr, f"{where}.regex.expressions[{j}]")
+            key = require_name(expr.get("regexKey"), f"{where}.regex.expressions[{j}].regexKey")
+            pattern = require_name(expr.get("regexPattern"), f"{where}.regex.expressions[{j}].regexPattern")
             try:
                 re.compile(pattern)
             except re.error as exc:
@@ -171,13 +171,13 @@ def _entity(raw: Any, where: str, warnings: list[str]) -> Entity:
                                    f"expression: {exc}.") from None
             regexes.append((key, pattern))
     prebuilts = []
-    for j, pre in enumerate(_list(raw.get("prebuilts"), f"{where}.prebuilts")):
-        prebuilts.append(_name(_obj(pre, f"{where}.prebuilts[{j}]").get("category"), f"{where}.prebuilts[{j}].category"))
+    for j, pre in enumerate(optional_list(raw.get("prebuilts"), f"{where}.prebuilts")):
+        prebuilts.append(require_name(require_object(pre, f"{where}.prebuilts[{j}]").get("category"), f"{where}.prebuilts[{j}].category"))
     for name in prebuilts:
         if name.lower() not in SUPPORTED:
             warnings.append(f"Entity {category!r}: prebuilt component {name!r} is not available offline and is "
                             f"ignored; available: {', '.join(sorted(SUPPORTED.values()))}.")
-    required = tuple(str(c) for c in _list(raw.get("requiredComponents"), f"{where}.requiredComponents"))
+    required = tuple(str(c) for c in optional_list(raw.get("requiredComponents"), f"{where}.requiredComponents"))
     bad = [c for c in required if c not in COMPONENTS]
     if bad:
         raise ProjectError(f"{where}.requiredComponents: {', '.join(bad)} not among {', '.join(COMPONENTS)}.")
@@ -186,18 +186,18 @@ def _entity(raw: Any, where: str, warnings: list[str]) -> Entity:
 
 
 def _utterance(raw: Any, where: str, index_type: str, intents: list[str], entities: list[str]) -> Utterance:
-    raw = _obj(raw, where)
-    text = _name(raw.get("text"), f"{where}.text")
-    intent = _name(raw.get("intent"), f"{where}.intent")
+    raw = require_object(raw, where)
+    text = require_name(raw.get("text"), f"{where}.text")
+    intent = require_name(raw.get("intent"), f"{where}.intent")
     if intent not in intents:
         raise ProjectError(f"{where}.intent {intent!r} is not declared in assets.intents.")
     dataset = raw.get("dataset") or "Train"
     if dataset not in ("Train", "Test"):
         raise ProjectError(f"{where}.dataset must be Train or Test.")
     spans = []
-    for j, label in enumerate(_list(raw.get("entities"), f"{where}.entities")):
-        label = _obj(label, f"{where}.entities[{j}]")
-        category = _name(label.get("category"), f"{where}.entities[{j}].category")
+    for j, label in enumerate(optional_list(raw.get("entities"), f"{where}.entities")):
+        label = require_object(label, f"{where}.entities[{j}]")
+        category = require_name(label.get("category"), f"{where}.entities[{j}].category")
         if category not in entities:
             raise ProjectError(f"{where}.entities[{j}].category {category!r} is not declared in assets.entities.")
         offset, length = label.get("offset"), label.get("length")
