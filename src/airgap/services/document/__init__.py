@@ -1,5 +1,5 @@
 """The Document Intelligence service: Form Recognizer 2022-08-31 / 2023-07-31 and
-Document Intelligence 2024-11-30, prebuilt read, layout and general document."""
+Document Intelligence 2024-11-30, prebuilt read, layout, general document, invoice and receipt."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from airgap.services.document.models import MODELS
 class DocumentService(Service):
     name = "document"
     api_type = "formrecognizer"
-    title = "Document Intelligence (prebuilt-read, prebuilt-layout, prebuilt-document)"
+    title = "Document Intelligence (prebuilt-read, prebuilt-layout, prebuilt-document, prebuilt-invoice, prebuilt-receipt)"
     routes = ("/formrecognizer", "/documentintelligence")
     settings = (OCR_SETTINGS,)
     dialect = DIALECT

@@ -52,7 +52,8 @@ def _routes(router: APIRouter, service: DocumentService, base: str, versions: tu
 
     @router.post(f"{base}/documentModels/{{model_id}}:analyze", status_code=202,
                  summary=f"Analyze a document ({base}; prebuilt-read, prebuilt-layout"
-                         + (", prebuilt-document)" if base == "/formrecognizer" else ")"),
+                         + (", prebuilt-document" if base == "/formrecognizer" else "")
+                         + ", prebuilt-invoice, prebuilt-receipt)",
                  openapi_extra={"parameters": [version_param], "requestBody": {"required": True, "content": {
                      "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
                      "application/json": {"schema": {"type": "object", "properties": {
@@ -141,7 +142,8 @@ def _model(model_id: str, version: str) -> PrebuiltModel:
     if model is None or version not in model.api_versions:
         offered = [m.model_id for m in MODELS.values() if version in m.api_versions]
         raise NotFound(f"Model '{model_id}' is not available on this server for api-version {version}; models: "
-                       f"{', '.join(offered)}. Custom and other prebuilt models are not bundled offline.",
+                       f"{', '.join(offered)}. Custom models, prebuilt-idDocument and prebuilt-businessCard are not bundled "
+                       "offline yet.",
                        inner_code="ModelNotFound")
     return model
 

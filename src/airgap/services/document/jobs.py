@@ -15,6 +15,7 @@ from airgap.ocr.settings import DEFAULT_PAGE_MEMORY_MB, OCR_SETTINGS
 from airgap.ocr.types import OcrEngine
 from airgap.platform.jobs import JobClaim
 from airgap.platform.upload_jobs import UploadJobs
+from airgap.services.document.engines import extract_fields
 from airgap.services.document.layout import lay_out
 from airgap.services.document.models import MODELS
 from airgap.services.document.wire import analyze_result
@@ -39,7 +40,9 @@ def analyze(engine: OcrEngine, data: bytes, job: dict[str, Any],
     pages = read_pages(engine, sources, job["locale"], tables=model.tables,
                        pdf=data if data.startswith(b"%PDF-") else None, barcodes="barcodes" in job["features"])
     layout = lay_out(pages, tables=model.tables, key_values=key_values)
-    result = analyze_result(layout, model.model_id, job["api"], job["stringIndexType"], job["markdown"])
+    documents = [extract_fields(model.fields, layout)] if model.fields else None
+    result = analyze_result(layout, model.model_id, job["api"], job["stringIndexType"], job["markdown"],
+                            documents=documents)
     return result, len(pages)
 
 

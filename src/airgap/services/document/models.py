@@ -18,6 +18,7 @@ class PrebuiltModel:
     tables: bool
     key_values: bool
     api_versions: tuple[str, ...]
+    fields: str | None = None  # the field extractor (document/engines): "invoice", "receipt"
 
 
 MODELS = {
@@ -31,5 +32,11 @@ MODELS = {
                       (FR_2022, FR_2023, DI_2024)),
         PrebuiltModel("prebuilt-document", "Extract text, layout, entities, and general key-value pairs from documents.",
                       "CognitiveServices.FormRecognizer.Container.DocumentPages", True, True, (FR_2022, FR_2023)),
+        PrebuiltModel("prebuilt-invoice", "Extract key information from invoices.",
+                      "CognitiveServices.FormRecognizer.Container.InvoicePages", True, False,
+                      (FR_2022, FR_2023, DI_2024), fields="invoice"),
+        PrebuiltModel("prebuilt-receipt", "Extract key information from receipts.",
+                      "CognitiveServices.FormRecognizer.Container.ReceiptPages", True, False,
+                      (FR_2022, FR_2023, DI_2024), fields="receipt"),
     )
 }

@@ -7,7 +7,9 @@ from typing import Any
 
 from airgap.platform.string_index import StringIndex
 from airgap.services.document import wire_v21
+from airgap.services.document.engines.words import Document
 from airgap.services.document.layout import Layout, Paragraph, Region, Span, Table
+from airgap.services.document.wire_fields import wire_document
 
 # Form Recognizer's names for the string index types -> the shared converter's names.
 INDEX_TYPES = {"textElements": "TextElements_v8", "unicodeCodePoint": "UnicodeCodePoint",
@@ -15,7 +17,7 @@ INDEX_TYPES = {"textElements": "TextElements_v8", "unicodeCodePoint": "UnicodeCo
 
 
 def analyze_result(layout: Layout, model_id: str, api_version: str, string_index_type: str,
-                   markdown: bool = False) -> dict[str, Any]:
+                   markdown: bool = False, documents: list[Document] | None = None) -> dict[str, Any]:
     if api_version == wire_v21.API_VERSION:  # Form Recognizer v2.1 (api_v21.py): another shape
         return wire_v21.analyze_result(layout)
     content, remap, table_spans = (_markdown(layout) if markdown else (layout.content, None, {}))
@@ -39,6 +41,21 @@ def analyze_result(layout: Layout, model_id: str, api_version: str, string_index
             else:
                 runs.append([start, end])
         return [span((a, b)) for a, b in runs]
+
+    def word_spans(spans: list[Span]) -> list[dict[str, int]]:
+        """A field's words as spans of the content: adjacent words (one space apart) merge."""
+        mapped = sorted(remap.get(s, s) for s in spans) if remap is not None else sorted(spans)
+        runs: list[list[int]] = []
+        for start, end in mapped:
+            if runs and (start == runs[-1][1] or start - runs[-1][1] == 1 and content[start - 1] == " "):
+                runs[-1][1] = max(runs[-1][1], end)
+            else:
+                runs.append([start, end])
+        out = []
+        for a, b in runs:
+            offset, length = index.span(a, b)
+            out.append({"offset": offset, "length": length})
+        return out
 
     def region(r: Region) -> dict[str, Any]:
         return {"pageNumber": r.page, "polygon": _flat(r.polygon)}
@@ -83,6 +100,8 @@ def analyze_result(layout: Layout, model_id: str, api_version: str, string_index
             for kv in layout.key_values
         ]
     result["styles"] = []
+    if documents is not None:
+        result["documents"] = [wire_document(d, layout, content, api_version, word_spans) for d in documents]
     return result
 
 
