@@ -91,28 +91,38 @@ def _distinct(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, in
     return sorted(kept, key=lambda b: (b[1], b[0]))
 
 
+def _box(polygon: Polygon) -> tuple[float, float, float, float]:
+    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _overlap(a, b) -> float:
+    """The share of box ``a`` that box ``b`` covers."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    return w * h / ((a[2] - a[0]) * (a[3] - a[1]) or 1)
+
+
+def outside_words(marks: list[Mark], lines: tuple[Line, ...]) -> list[Mark]:
+    """The marks that are not letters of a word: a closed glyph ('o', 'd', 'e' in bold type)
+    looks like a small box to ``find_marks``, in a scan and in a born-digital page alike."""
+    kept = []
+    for mark in marks:
+        m = _box(mark.polygon)
+        inside_word = any(len(w.text) >= 2 and _overlap(m, _box(w.polygon)) > 0.5 and (m[2] - m[0]) < 0.7 * (
+            _box(w.polygon)[2] - _box(w.polygon)[0]) for line in lines for w in line.words)
+        if not inside_word:
+            kept.append(mark)
+    return kept
+
+
 def reconcile(marks: list[Mark], lines: tuple[Line, ...]) -> tuple[list[Mark], tuple[Line, ...]]:
     """Marks that are really letters (an 'o' or 'd' inside a recognised word) are dropped;
     words that are really marks (a box OCR'd as 'O' or '[]') are dropped from the lines."""
-
-    def box(polygon: Polygon) -> tuple[float, float, float, float]:
-        xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
-        return min(xs), min(ys), max(xs), max(ys)
-
-    def overlap(a, b) -> float:
-        w = min(a[2], b[2]) - max(a[0], b[0])
-        h = min(a[3], b[3]) - max(a[1], b[1])
-        if w <= 0 or h <= 0:
-            return 0.0
-        return w * h / ((a[2] - a[0]) * (a[3] - a[1]) or 1)
-
-    kept = []
-    for mark in marks:
-        m = box(mark.polygon)
-        inside_word = any(len(w.text) >= 2 and overlap(m, box(w.polygon)) > 0.5 and (m[2] - m[0]) < 0.7 * (
-            box(w.polygon)[2] - box(w.polygon)[0]) for line in lines for w in line.words)
-        if not inside_word:
-            kept.append(mark)
+    box, overlap = _box, _overlap
+    kept = outside_words(marks, lines)
     if not kept:
         return kept, lines
     cleaned = []

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from airgap.ocr.barcodes import find_barcodes, inside_any, scaled
 from airgap.ocr.grids import Grid, GridCell, erase_rules, find_ruled_grids
-from airgap.ocr.marks import Mark, find_marks, reconcile
+from airgap.ocr.marks import Mark, find_marks, outside_words, reconcile
 from airgap.ocr.order import assemble, reading_order
 from airgap.ocr.pages import ImagePage, PageSource, TextLayerPage
 from airgap.ocr.second_look import recognize
@@ -77,6 +77,8 @@ def release_freed_memory() -> None:
 def _text_layer_page(source: TextLayerPage, drawn, tables: bool, barcodes: bool) -> Page:
     ruled: list[Grid] = drawn.grids(source.number) if drawn is not None and tables else []
     marks, codes = drawn.drawings(source.number, tables, barcodes) if drawn is not None else ([], [])
+    # The text layer's words are exact: a mark inside one is a glyph, and no word is ever dropped.
+    marks = outside_words(marks, source.lines)
     unruled = find_unruled_grids(source.lines, [g.box for g in ruled]) if tables else []
     return Page(source.number, source.width, source.height, source.unit, 0.0, source.lines,
                 tuple(sorted([*ruled, *unruled], key=lambda g: g.box[1])), tuple(marks), tuple(codes))
