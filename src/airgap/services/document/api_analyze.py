@@ -61,7 +61,9 @@ def _routes(router: APIRouter, service: DocumentService, base: str, versions: tu
                  name=f"{base}-analyze")
     async def analyze(model_id: str, request: Request) -> Response:
         version = _version(request, versions)
-        model = _model(model_id, version)
+        custom = await service.custom.model(model_id) if model_id not in MODELS else None
+        if custom is None:
+            _model(model_id, version)
         query = request.query_params
         index_type = choice(query.get("stringIndexType"), INDEX_TYPES) or "textElements"
         if index_type not in INDEX_TYPES:
@@ -86,11 +88,12 @@ def _routes(router: APIRouter, service: DocumentService, base: str, versions: tu
         if language is not None and language not in service.ocr.languages():
             raise _invalid(f"locale '{locale}' is not supported; installed OCR languages: "
                            f"{', '.join(service.ocr.languages())}.", "InvalidParameter")
-        results = f"{str(request.base_url).rstrip('/')}{base}/documentModels/{model.model_id}/analyzeResults"
+        results = f"{str(request.base_url).rstrip('/')}{base}/documentModels/{model_id}/analyzeResults"
         return await upload_jobs.submit(
-            request, kind=model.model_id,
-            input={"api": version, "model": model.model_id, "pages": query.get("pages"), "locale": language,
-                   "stringIndexType": index_type, "features": features, "markdown": output_format == "markdown"},
+            request, kind=model_id,
+            input={"api": version, "model": model_id, "pages": query.get("pages"), "locale": language,
+                   "stringIndexType": index_type, "features": features, "markdown": output_format == "markdown",
+                   **({"template": custom["template"]} if custom is not None else {})},
             check=partial(open_document, pages=query.get("pages"),
                           page_memory_mb=service.runtime.settings.section(OCR_SETTINGS).page_memory_mb),
             location=lambda job_id: f"{results}/{job_id}?api-version={version}", headers={"Retry-After": "1"})
@@ -110,19 +113,22 @@ def _routes(router: APIRouter, service: DocumentService, base: str, versions: tu
                 name=f"{base}-models")
     async def list_models(request: Request) -> JSONResponse:
         version = _version(request, versions)
-        return JSONResponse({"value": [_summary(m, version) for m in MODELS.values() if version in m.api_versions]})
+        return JSONResponse({"value": [_summary(m, version) for m in MODELS.values() if version in m.api_versions]
+                             + await service.custom.summaries(version)})
 
     @router.get(f"{base}/documentModels/{{model_id}}", summary="Details of a model",
                 openapi_extra={"parameters": [version_param]}, name=f"{base}-model")
     async def model_details(model_id: str, request: Request) -> JSONResponse:
         version = _version(request, versions)
-        return JSONResponse(_summary(_model(model_id, version), version))
+        custom = await service.custom.details(model_id, version) if model_id not in MODELS else None
+        return JSONResponse(custom if custom is not None else _summary(_model(model_id, version), version))
 
     @router.get(f"{base}/info", summary="Resource details", openapi_extra={"parameters": [version_param]},
                 name=f"{base}-info")
     async def info(request: Request) -> JSONResponse:
         version = _version(request, versions)
-        body: dict[str, Any] = {"customDocumentModels": {"count": 0, "limit": 0}}
+        count, limit = await service.custom.count()
+        body: dict[str, Any] = {"customDocumentModels": {"count": count, "limit": limit}}
         if version == "2023-07-31":
             body["customNeuralDocumentModelBuilds"] = {"used": 0, "quota": 0, "quotaResetDateTime": CREATED}
         return JSONResponse(body)
@@ -142,8 +148,8 @@ def _model(model_id: str, version: str) -> PrebuiltModel:
     if model is None or version not in model.api_versions:
         offered = [m.model_id for m in MODELS.values() if version in m.api_versions]
         raise NotFound(f"Model '{model_id}' is not available on this server for api-version {version}; models: "
-                       f"{', '.join(offered)}. Custom models, prebuilt-idDocument and prebuilt-businessCard are not bundled "
-                       "offline yet.",
+                       f"{', '.join(offered)}, and the custom models built here (documentModels:build; list them with "
+                       "GET documentModels). prebuilt-idDocument and prebuilt-businessCard are not bundled offline yet.",
                        inner_code="ModelNotFound")
     return model
 

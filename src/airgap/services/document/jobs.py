@@ -15,6 +15,8 @@ from airgap.ocr.settings import DEFAULT_PAGE_MEMORY_MB, OCR_SETTINGS
 from airgap.ocr.types import OcrEngine
 from airgap.platform.jobs import JobClaim
 from airgap.platform.upload_jobs import UploadJobs
+from airgap.services.document.custom.catalog import CUSTOM_METER
+from airgap.services.document.custom.template import analyze_template
 from airgap.services.document.engines import extract_fields
 from airgap.services.document.layout import lay_out
 from airgap.services.document.models import MODELS
@@ -34,14 +36,19 @@ def analyze(engine: OcrEngine, data: bytes, job: dict[str, Any],
             page_memory_mb: int = DEFAULT_PAGE_MEMORY_MB) -> tuple[dict[str, Any], int]:
     """The AnalyzeResult and the number of pages read; runs in a job worker process. Pages are
     decoded, read and dropped one at a time (``read_pages``); only their text is kept for layout."""
-    model = MODELS[job["model"]]
+    template = job.get("template")  # a custom template model: its template travels in the job
+    model = MODELS[job["model"]] if template is None else None
+    tables = model.tables if model is not None else True
     sources = open_document(data, job["pages"], page_memory_mb)
-    key_values = model.key_values or "keyValuePairs" in job["features"]
-    pages = read_pages(engine, sources, job["locale"], tables=model.tables,
+    key_values = (model is not None and model.key_values) or "keyValuePairs" in job["features"]
+    pages = read_pages(engine, sources, job["locale"], tables=tables,
                        pdf=data if data.startswith(b"%PDF-") else None, barcodes="barcodes" in job["features"])
-    layout = lay_out(pages, tables=model.tables, key_values=key_values)
-    documents = [extract_fields(model.fields, layout)] if model.fields else None
-    result = analyze_result(layout, model.model_id, job["api"], job["stringIndexType"], job["markdown"],
+    layout = lay_out(pages, tables=tables, key_values=key_values)
+    if model is None:
+        documents = [analyze_template(template, job["model"], layout)]
+    else:
+        documents = [extract_fields(model.fields, layout)] if model.fields else None
+    result = analyze_result(layout, job["model"], job["api"], job["stringIndexType"], job["markdown"],
                             documents=documents)
     return result, len(pages)
 
@@ -57,6 +64,7 @@ class AnalyzeJobHandler:
 
         async def work(data: bytes) -> tuple[dict[str, Any], dict[str, int]]:
             result, pages = await claim.work.run(analyze, data, job, self.page_memory_mb)
-            return result, {MODELS[job["model"]].meter: pages}
+            meter = MODELS[job["model"]].meter if "template" not in job else CUSTOM_METER
+            return result, {meter: pages}
 
         await self.jobs.run(claim, work)

@@ -14,7 +14,7 @@ from airgap.services.document.layout import Layout, Span
 VALUE_KEYS = {"string": "valueString", "date": "valueDate", "time": "valueTime", "phoneNumber": "valuePhoneNumber",
               "number": "valueNumber", "integer": "valueInteger", "countryRegion": "valueCountryRegion",
               "address": "valueAddress", "currency": "valueCurrency", "array": "valueArray",
-              "object": "valueObject"}
+              "object": "valueObject", "selectionMark": "valueSelectionMark", "signature": "valueSignature"}
 
 
 def wire_document(document: Document, layout: Layout, content: str, api_version: str,
