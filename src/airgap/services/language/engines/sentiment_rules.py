@@ -86,6 +86,11 @@ class SentenceRules:
         valence = sum(v for _, v in found)
         return Reading(masked, valence, self._clauses(masked, found), sarcastic, request, interjection, complaint)
 
+    def contrast_clauses(self, text: str) -> list[str]:
+        """``text`` cut before each contrast word ("..., but ..."), blank pieces dropped."""
+        cuts = [0] + ([m.start() for m in self._contrast.finditer(text)] if self._contrast else []) + [len(text)]
+        return [text[a:b] for a, b in pairwise(cuts) if text[a:b].strip(" ,;:.!?-–")]
+
     def _clauses(self, masked: str, found: list[tuple[int, float]]) -> tuple[tuple[str, float], ...]:
         cuts = [0] + ([m.start() for m in self._contrast.finditer(masked)] if self._contrast else []) + [len(masked)]
         clauses = []
