@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from airgap import __version__
-from airgap.platform import health, lenient, processes, records_routes, route_index, swagger
+from airgap.platform import health, lenient, processes, records_routes, route_index, studio, swagger
 from airgap.platform.errors import ApiError, BadRequest, MethodNotAllowed, NotFound
 from airgap.platform.executor import InferencePool
 from airgap.platform.gateway import Gate, GatewayMiddleware
@@ -97,6 +97,7 @@ def create_app(
     app.state.runtime = runtime
     app.include_router(health.router)
     app.include_router(swagger.router)
+    app.include_router(studio.router)
     app.include_router(records_routes.router)
     for service in runtime.services:
         for router in service.routers():

@@ -62,7 +62,7 @@ async def home(request: Request) -> HTMLResponse:
     api_status, message = runtime.api_status()
     links = "".join(
         f'<li><a href="{p}">{p}</a></li>'
-        for p in ("/ready", "/status", "/swagger", "/metrics", "/records/usage-logs", "/ContainerLiveness")
+        for p in ("/studio", "/ready", "/status", "/swagger", "/metrics", "/records/usage-logs", "/ContainerLiveness")
     )
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>airgap</title></head>

@@ -1,0 +1,146 @@
+"""``/studio``: the airgap Studio page and its assets (issue 18, first slice).
+
+Served by the platform from files in ``airgap/platform/studio`` (package data), with nothing from
+another origin; the page shows a tab per hosted service (from ``/ready``); and in a real headless
+Chromium, against a running language server, typing a text and running language detection shows
+"English", every request of the page going to that server.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from fnmatch import fnmatch
+from html.parser import HTMLParser
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urljoin
+
+import httpx
+import pytest
+
+from airgap.platform import studio
+from airgap.services import registry
+from tests.support import cdp
+
+ROOT = Path(__file__).resolve().parents[2]
+_URL = re.compile(r"""(?:https?:)?//[A-Za-z0-9.\-\[\]:]+""")
+_IMPORT = re.compile(r"""^import\s[^;]*?from\s+["']([^"']+)["'];""", re.M)
+
+
+class _Assets(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.assets: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and attrs.get("src"):
+            self.assets.append(attrs["src"])
+        elif tag == "link" and attrs.get("href"):
+            self.assets.append(attrs["href"])
+
+
+def _page(base: str) -> httpx.Response:
+    return httpx.get(base + "/studio", timeout=30)
+
+
+def test_page_is_served_with_a_policy_that_allows_only_this_server(language_server):
+    r = _page(language_server.url)
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    policy = r.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "connect-src 'self'" in policy and "script-src 'self'" in policy
+    assert "airgap Studio" in r.text
+    home = httpx.get(language_server.url + "/", timeout=30).text
+    assert 'href="/studio"' in home
+
+
+def test_every_asset_the_page_loads_is_served_with_its_type(language_server):
+    base = language_server.url + "/studio"
+    parser = _Assets()
+    parser.feed(_page(language_server.url).text)
+    loaded = {urljoin(base, a) for a in parser.assets}
+    assert loaded == {f"{language_server.url}/studio/assets/studio.css", f"{language_server.url}/studio/assets/studio.js"}
+    for name, media_type in studio.FILES.items():
+        r = httpx.get(f"{language_server.url}/studio/assets/{name}", timeout=30)
+        assert r.status_code == 200, name
+        assert r.headers["content-type"] == media_type, name
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.text == (resources.files("airgap.platform.studio") / name).read_text(encoding="utf-8")
+
+
+def test_no_asset_names_another_origin(language_server):
+    texts = {"/studio": _page(language_server.url).text}
+    for name in studio.FILES:
+        texts[name] = httpx.get(f"{language_server.url}/studio/assets/{name}", timeout=30).text
+    foreign = {name: _URL.findall(text) for name, text in texts.items() if _URL.findall(text)}
+    assert foreign == {}
+
+
+def test_modules_import_only_served_modules():
+    """Every ``import ... from "./x.js"`` names a file of the table, so none is missing at run time."""
+    for name in (n for n in studio.FILES if n.endswith(".js")):
+        text = (resources.files("airgap.platform.studio") / name).read_text(encoding="utf-8")
+        for target in _IMPORT.findall(text):
+            assert target.startswith("./") and target[2:] in studio.FILES, (name, target)
+
+
+def test_every_studio_file_ships_as_package_data():
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["*"]
+    folder = resources.files("airgap.platform.studio")
+    shipped = {"index.html", *studio.FILES}
+    for name in shipped:
+        assert (folder / name).is_file(), name
+        assert any(fnmatch(name, p) for p in patterns), (name, patterns)
+    on_disk = {p.name for p in folder.iterdir() if p.is_file() and not p.name.endswith((".py", ".pyc"))}
+    assert on_disk == shipped, "a file in the studio folder that the server never serves"
+
+
+def test_studio_has_a_page_for_every_bundled_service():
+    text = (resources.files("airgap.platform.studio") / "studio.js").read_text(encoding="utf-8")
+    assert set(re.findall(r'service: "([a-z]+)"', text)) == set(registry.BUNDLED)
+
+
+def test_services_the_page_reads_are_the_hosted_ones(language_server):
+    # The page builds its tabs from /ready's `services` (the browser test sees the tabs).
+    assert set(httpx.get(language_server.url + "/ready", timeout=30).json()["services"]) == {"language"}
+
+
+def test_unknown_asset_is_a_404_envelope(language_server):
+    for name in ("nope.js", "..%2F__init__.py", "index.html", "__init__.py"):
+        r = httpx.get(f"{language_server.url}/studio/assets/{name}", timeout=30)
+        assert r.status_code == 404, name
+        assert r.json()["error"]["code"] == "NotFound"
+
+
+@pytest.fixture
+def browser(tmp_path):
+    if cdp.chromium() is None:
+        pytest.skip("headless Chromium is not installed (apt-get install chromium; "
+                    "make install-test does it from deploy/debian-packages-test.txt)")
+    chrome = cdp.Browser(tmp_path / "profile")
+    try:
+        yield chrome
+    finally:
+        chrome.close()
+
+
+def test_language_detection_in_a_real_browser(language_server, browser):
+    browser.open(language_server.url + "/studio")
+    tabs = browser.wait_for("document.body.dataset.studio === 'started'"
+                            " && [...document.querySelectorAll('#nav button')].map(b => b.textContent)")
+    assert tabs == ["Language"]  # only what this server hosts
+    assert browser.evaluate("document.getElementById('page-language').hidden") is False
+    browser.type_into("#lang-text", "The weather is lovely today and we are going for a long walk in the park.")
+    assert browser.evaluate("document.getElementById('lang-kind').value") == "LanguageDetection"
+    browser.click("#lang-run")
+    shown = browser.wait_for("(t => t.includes('English') && t)(document.getElementById('lang-readable').innerText)")
+    assert "(en)" in shown
+    sent = browser.evaluate("document.getElementById('lang-request').textContent")
+    assert sent.startswith("POST /language/:analyze-text?api-version=2023-04-01")
+    # Everything the page fetched over the network came from this server (blob: and data: are in the browser).
+    fetched = [u for u in browser.requested if not u.startswith(("blob:", "data:"))]
+    assert fetched and all(u.startswith(language_server.url + "/") for u in fetched), fetched
+    assert language_server.url + "/studio/assets/language.js" in fetched
+    assert not [m for m in browser.console if "rror" in m], browser.console
