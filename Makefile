@@ -79,7 +79,7 @@ bench-platform: install-test
 	$(BIN)/python bench/platform_overhead.py
 
 # Images, built locally (no registry): the Debian base, then one image per service (language,
-# conversations, vision, document, translator, speech), inference, all and the nginx front.
+# conversations, anomaly, vision, document, translator, speech), inference, all and the nginx front.
 # docs/deployment.md has the docker run, compose and Helm commands.
 image: | $(BIN)/python
 	PYTHON=$(BIN)/python deploy/docker/build.sh

@@ -98,7 +98,9 @@ def test_every_image_names_its_model_licences():
     assert "Apertium" in labels["translator"]
     # `all` carries every service's models, so its label names every other image's.
     assert "scikit-learn" in labels["conversations"] and "Recognizers-Text" in labels["conversations"]
-    for service in ("language", "runtime-debian-data", "translator", "speech", "conversations"):
+    # The Anomaly Detector's image has no model at all, and says so.
+    assert labels["anomaly"].startswith("Anomaly Detector: algorithm written here, no model data;")
+    for service in ("language", "runtime-debian-data", "translator", "speech", "conversations", "anomaly"):
         for licence in labels[service].split("; ")[:-1]:  # the last is the pointer to docs/models.md
             assert licence in labels["all"], (service, licence)
 
@@ -262,6 +264,7 @@ LICENSED = {"eula": "accept", "license": {"files": {"language.lic": "eyJ.x.y"}, 
 ALL_SERVICES = {"eula": "accept", "services": {"vision": {"enabled": True}, "document": {"enabled": True},
                                               "translator": {"enabled": True}, "speech": {"enabled": True},
                                               "conversations": {"enabled": True},
+                                              "anomaly": {"enabled": True},
                                               "language": {"autoscaling": {"enabled": False}}}}
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from tests.anomaly.series_data import example
 from tests.support.server import ServerProcess
 
 pytestmark = pytest.mark.offline
@@ -40,6 +41,7 @@ CLU_PROJECT = json.loads((ROOT / "examples" / "conversations" / "HomeAutomation.
 CLU_AUTHORING = "/language/authoring/analyze-conversations/projects/HomeAutomation"
 CLU_API = "?api-version=2023-04-01"
 TTS_METER = "CognitiveServices.SpeechServices.Container.NeuralTextToSpeechCharacters"
+ANOMALY_METER = "CognitiveServices.AnomalyDetector.Container.Transactions"
 TTS_TEXT = "Nothing here needs the network."
 TTS_SSML = ('<speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" xml:lang="en-US">'
             f'<voice name="en-US-JoeNeural">{TTS_TEXT}</voice></speak>').encode()
@@ -177,6 +179,14 @@ def _clu_prediction(intent: str, entities: set[tuple[str, str]]) -> Callable[[di
     return check
 
 
+def _anomalies(period: int, anomalies: list[int]) -> Callable[[dict], None]:
+    def check(result: dict) -> None:
+        body = _ok_json(result)
+        assert body["period"] == period, body
+        assert [i for i, flagged in enumerate(body["isAnomaly"]) if flagged] == anomalies, body
+    return check
+
+
 def _ready(result: dict) -> None:
     assert _ok_json(result)["status"] == "ready"
 
@@ -210,6 +220,8 @@ def _usage(result: dict) -> None:
     translator = next(r for r in reports if r["serviceName"] == "translator")
     # 17 + 17 characters translated, 6 transliterated
     assert {m["name"]: m["quantity"] for m in translator["meters"]}[TRANSLATED_METER] == 40
+    anomaly = next(r for r in reports if r["serviceName"] == "anomaly")
+    assert {m["name"]: m["quantity"] for m in anomaly["meters"]}[ANOMALY_METER] == 1  # 48 points: one thousand started
 
 
 ROWS: list[Row] = [
@@ -267,6 +279,9 @@ ROWS: list[Row] = [
          "analysisInput": {"conversationItem": {"id": "1", "participantId": "1", "text": "switch off the tv"}},
          "parameters": {"projectName": "HomeAutomation", "deploymentName": "production"}},
         _clu_prediction("TurnOff", {("Device", "tv")})),
+    # Anomaly Detector: the spec's whole-series example (48 monthly points, a spike at index 25).
+    Row("anomaly", "anomaly-entire-v1.1", "POST", "/anomalydetector/v1.1/timeseries/entire/detect",
+        example("EntireDetect")[0], _anomalies(12, [25])),
     Row("platform", "ready", "GET", "/ready", None, _ready),
     Row("platform", "status", "GET", "/status", None, _status),
     Row("platform", "openapi", "GET", "/swagger/v1/swagger.json", None, _openapi),

@@ -71,6 +71,11 @@ def conversations_image(docker_engine) -> str:
     return _image("conversations")
 
 
+@pytest.fixture(scope="session")
+def anomaly_image(docker_engine) -> str:
+    return _image("anomaly")
+
+
 @pytest.fixture
 def containers() -> Iterator[list[Container]]:
     started: list[Container] = []
@@ -288,3 +293,31 @@ def test_conversations_image_trains_and_predicts_offline(conversations_image, co
     assert {(e["category"], e["text"], e["offset"], e["length"]) for e in prediction["entities"]} >= {
         ("Room", "kitchen", 8, 7), ("Device", "lights", 16, 6), ("Brightness", "40%", 26, 3)}, prediction
     assert totals(out)[CLU_TEXT_RECORDS] == 1
+
+
+ANOMALY_TRANSACTIONS = "CognitiveServices.AnomalyDetector.Container.Transactions"
+
+
+def test_anomaly_image_detects_offline(anomaly_image, containers, tmp_path):
+    from tests.anomaly.series_data import example
+
+    installed = distributions(anomaly_image)
+    assert {"numpy", "airgap"} <= installed
+    # numpy and the platform only: no other service's models or engines, not even scikit-learn.
+    assert installed & (LANGUAGE | OCR | SPEECH | TRANSLATOR | {"scikit-learn", "scipy"}) == set()
+
+    out = output_dir(tmp_path)
+    c = Container(anomaly_image, "--network", "none", "-v", f"{out}:/output",
+                  settings=("Eula=accept", "Mounts:Output=/output"))
+    containers.append(c)
+    assert c.client("wait-ready", "120")["body"]["services"] == {"anomaly": "ready"}
+
+    request, expected = example("EntireDetect")
+    answer = c.client("post", "/anomalydetector/v1.1/timeseries/entire/detect", json.dumps(request))
+    assert answer["status"] == 200, answer
+    assert answer["body"]["period"] == expected["period"] == 12
+    assert answer["body"]["isAnomaly"] == expected["isAnomaly"]
+    refused = c.client("post", "/anomalydetector/v1.1/timeseries/entire/detect",
+                       json.dumps({**request, "series": request["series"][:11]}))
+    assert refused["status"] == 400 and refused["body"]["code"] == "InvalidSeries", refused
+    assert totals(out)[ANOMALY_TRANSACTIONS] == 1

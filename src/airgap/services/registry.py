@@ -14,13 +14,12 @@ BUNDLED: dict[str, str] = {
     "translator": "airgap.services.translator.service:TranslatorService",
     "speech": "airgap.services.speech.service:SpeechService",
     "conversations": "airgap.services.conversations.service:ConversationsService",
+    "anomaly": "airgap.services.anomaly.service:AnomalyService",
 }
 
 # Services that run (Services=name) but are not packaged yet: no image, compose or Helm entry, so
 # they are never hosted by default (an empty Services). They join BUNDLED with their image.
-UNPACKAGED: dict[str, str] = {
-    "anomaly": "airgap.services.anomaly.service:AnomalyService",
-}
+UNPACKAGED: dict[str, str] = {}
 
 
 # Modules that declare the settings sections of the bundled services. They are light (no

@@ -35,6 +35,7 @@ FILES: dict[str, str] = {
     "speech.js": _JS,
     "ocr.js": _JS,
     "conversations.js": _JS,
+    "anomaly.js": _JS,
 }
 
 # 'self' only: scripts, styles, fetches; blob: for the synthesised audio and the uploaded image

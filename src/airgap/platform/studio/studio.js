@@ -6,6 +6,7 @@ import * as translator from "./translator.js";
 import * as speech from "./speech.js";
 import * as ocr from "./ocr.js";
 import * as conversations from "./conversations.js";
+import * as anomaly from "./anomaly.js";
 
 // Service name (as /ready lists it) -> its page. Services without a page here are not shown.
 const PAGES = [
@@ -15,6 +16,7 @@ const PAGES = [
   { service: "vision", id: "vision", title: "Vision Read", init: () => ocr.init("vision") },
   { service: "document", id: "document", title: "Document layout", init: () => ocr.init("document") },
   { service: "conversations", id: "conversations", title: "Conversations", init: conversations.init },
+  { service: "anomaly", id: "anomaly", title: "Anomaly Detector", init: anomaly.init },
 ];
 
 const started = new Set();

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from airgap.platform.errors import BadRequest
+from airgap.services.anomaly import columns
 
 MIN_POINTS = 12
 MAX_POINTS = 8640
@@ -112,7 +113,7 @@ def _timestamp(raw: Any, index: int) -> datetime:
     return stamp
 
 
-def _points(fields: dict[str, Any]) -> list[dict[str, Any]]:
+def _raw_points(fields: dict[str, Any]) -> list[Any]:
     raw = fields.get("series")
     if raw is None:
         raise error("RequiredSeries", "series is required: a list of points, each {\"timestamp\", \"value\"}.")
@@ -122,6 +123,10 @@ def _points(fields: dict[str, Any]) -> list[dict[str, Any]]:
         raise error("InvalidSeries", f"The series has {len(raw)} points; at least {MIN_POINTS} are needed.")
     if len(raw) > MAX_POINTS:
         raise error("InvalidSeries", f"The series has {len(raw):,} points; at most {MAX_POINTS:,} are accepted.")
+    return raw
+
+
+def _points(raw: list[Any]) -> list[dict[str, Any]]:
     points = []
     for i, point in enumerate(raw):
         if not isinstance(point, dict):
@@ -141,36 +146,35 @@ def _values(points: list[dict[str, Any]]) -> np.ndarray:
     return values
 
 
-def _grid_positions(stamps: list[datetime], granularity: str, interval: int) -> np.ndarray:
-    first = stamps[0]
-    positions = np.empty(len(stamps), dtype=np.int64)
-    for i, stamp in enumerate(stamps):
-        if granularity in _MONTHS:
-            months = (stamp.year - first.year) * 12 + stamp.month - first.month
-            step = _MONTHS[granularity] * interval
-            aligned = (stamp.day, stamp.time()) == (first.day, first.time()) and months % step == 0
-            offset = months // step
-        else:
-            step_us = _STEPS[granularity] // timedelta(microseconds=1) * interval
-            delta_us = (stamp - first) // timedelta(microseconds=1)
-            aligned = delta_us % step_us == 0
-            offset = delta_us // step_us
-        if not aligned:
-            every = f"{interval} " if interval > 1 else ""
-            raise error("InvalidSeries", f"The timestamp of point {i} ({stamp.isoformat()}) does not fall on the "
-                        f"{every}{granularity} grid that starts at point 0 ({first.isoformat()}): check "
-                        "granularity and customInterval.")
-        positions[i] = offset
+def _stamps(raw: list[Any]) -> np.ndarray:
+    """datetime64[us] in UTC; the per-point reading (and its error) where numpy's does not fit."""
+    parsed = columns.parse(raw)
+    if parsed is None:
+        parsed = np.array([_timestamp(s, i) for i, s in enumerate(raw)], dtype="datetime64[us]")
+    return parsed
+
+
+def _check_order(stamps: np.ndarray) -> None:
+    i = columns.first_disorder(stamps)
+    if i is None:
+        return
+    if stamps[i] == stamps[i - 1]:
+        raise error("InvalidSeries", f"Points {i - 1} and {i} have the same timestamp; timestamps must be unique.")
+    raise error("InvalidSeries", f"Point {i} is earlier than point {i - 1}; sort the series by timestamp, ascending.")
+
+
+def _grid_positions(stamps: np.ndarray, granularity: str, interval: int) -> np.ndarray:
+    if granularity in _MONTHS:
+        positions, off = columns.grid(stamps, None, _MONTHS[granularity] * interval)
+    else:
+        positions, off = columns.grid(stamps, _STEPS[granularity] // timedelta(microseconds=1) * interval, None)
+    if off is not None:
+        every = f"{interval} " if interval > 1 else ""
+        stamp, first = stamps[off].item(), stamps[0].item()
+        raise error("InvalidSeries", f"The timestamp of point {off} ({stamp.isoformat()}) does not fall on the "
+                    f"{every}{granularity} grid that starts at point 0 ({first.isoformat()}): check "
+                    "granularity and customInterval.")
     return positions
-
-
-def _check_order(keys: list[Any]) -> None:
-    for i in range(1, len(keys)):
-        if keys[i] == keys[i - 1]:
-            raise error("InvalidSeries", f"Points {i - 1} and {i} have the same timestamp; timestamps must be unique.")
-        if keys[i] < keys[i - 1]:
-            raise error("InvalidSeries", f"Point {i} is earlier than point {i - 1}; sort the series by timestamp, "
-                        "ascending.")
 
 
 def _impute(values: np.ndarray, positions: np.ndarray, mode: str, fixed: float | None) -> np.ndarray:
@@ -191,8 +195,13 @@ def _impute(values: np.ndarray, positions: np.ndarray, mode: str, fixed: float |
 
 
 def _series(fields: dict[str, Any], granularity: str, imputing: bool) -> Series:
-    points = _points(fields)
-    values = _values(points)
+    raw = _raw_points(fields)
+    values = columns.values(raw)
+    stamps = columns.timestamps(raw) if values is not None else None
+    if values is None or stamps is None:
+        points = _points(raw)
+        values = _values(points)
+        stamps = [p.get("timestamp") for p in points]
     interval = _custom_interval(fields)
     mode, fixed = "auto", None
     if imputing:
@@ -209,13 +218,12 @@ def _series(fields: dict[str, Any], granularity: str, imputing: bool) -> Series:
         elif raw_fixed is not None and (_number(raw_fixed) is None or not math.isfinite(_number(raw_fixed) or 0.0)):
             raise error("InvalidImputeFixedValue", "imputeFixedValue must be a finite number.")
     if granularity == "none":
-        stamps = [p.get("timestamp") for p in points]
         if any(s is not None for s in stamps):
-            _check_order([_timestamp(s, i) for i, s in enumerate(stamps)])
+            _check_order(_stamps(stamps))
         return Series(values=values, positions=np.arange(len(values)))
-    stamps = [_timestamp(p.get("timestamp"), i) for i, p in enumerate(points)]
-    _check_order(stamps)
-    positions = _grid_positions(stamps, granularity, interval)
+    parsed = _stamps(stamps)
+    _check_order(parsed)
+    positions = _grid_positions(parsed, granularity, interval)
     grid_values = _impute(values, positions, mode, fixed)
     if len(grid_values) == len(values):
         positions = np.arange(len(values))
