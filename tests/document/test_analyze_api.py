@@ -72,7 +72,7 @@ def test_pages_are_billed_per_model(document_server):
 
 
 BAD = [
-    ("unknown model", "formrecognizer", "prebuilt-idDocument", "2023-07-31", b"%PDF", "", OCTET, 404, "ModelNotFound"),
+    ("unknown model", "formrecognizer", "prebuilt-tax.us.w2", "2023-07-31", b"%PDF", "", OCTET, 404, "ModelNotFound"),
     ("document model not in 2024-11-30", "documentintelligence", "prebuilt-document", "2024-11-30", b"x", "", OCTET,
      404, "ModelNotFound"),
     ("unknown api-version", "formrecognizer", "prebuilt-read", "2099-01-01", b"x", "", OCTET, 400,

@@ -89,7 +89,7 @@ def test_general_document_key_value_pairs(document_server):
 def test_unknown_model_and_corrupt_file(document_server):
     client = DocumentAnalysisClient(document_server.url, KEY)
     with pytest.raises(ResourceNotFoundError) as caught:
-        client.begin_analyze_document("prebuilt-idDocument", encode(printed(LINES[:1]), "PNG")).result()
+        client.begin_analyze_document("prebuilt-healthInsuranceCard.us", encode(printed(LINES[:1]), "PNG")).result()
     assert "not bundled" in caught.value.message
     with pytest.raises(HttpResponseError) as caught:
         client.begin_analyze_document("prebuilt-read", b"%PDF-1.7 broken").result()
@@ -98,8 +98,9 @@ def test_unknown_model_and_corrupt_file(document_server):
 
 def test_administration_client(document_server):
     admin = DocumentModelAdministrationClient(document_server.url, KEY)
-    assert {m.model_id for m in admin.list_document_models()} == {"prebuilt-read", "prebuilt-layout", "prebuilt-document",
-                                                                   "prebuilt-invoice", "prebuilt-receipt"}
+    assert {m.model_id for m in admin.list_document_models()} == {
+        "prebuilt-read", "prebuilt-layout", "prebuilt-document", "prebuilt-invoice", "prebuilt-receipt",
+        "prebuilt-idDocument", "prebuilt-businessCard"}
     assert admin.get_document_model("prebuilt-layout").description
     details = admin.get_resource_details()
     assert details.custom_document_models.count == 0

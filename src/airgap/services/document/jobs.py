@@ -41,8 +41,10 @@ def analyze(engine: OcrEngine, data: bytes, job: dict[str, Any],
     tables = model.tables if model is not None else True
     sources = open_document(data, job["pages"], page_memory_mb)
     key_values = (model is not None and model.key_values) or "keyValuePairs" in job["features"]
+    # A driving licence's fields are in the PDF417 on its back: the ID model always reads barcodes.
+    barcodes = "barcodes" in job["features"] or (model is not None and model.fields == "idDocument")
     pages = read_pages(engine, sources, job["locale"], tables=tables,
-                       pdf=data if data.startswith(b"%PDF-") else None, barcodes="barcodes" in job["features"])
+                       pdf=data if data.startswith(b"%PDF-") else None, barcodes=barcodes)
     layout = lay_out(pages, tables=tables, key_values=key_values)
     if model is None:
         documents = [analyze_template(template, job["model"], layout)]

@@ -18,7 +18,7 @@ class PrebuiltModel:
     tables: bool
     key_values: bool
     api_versions: tuple[str, ...]
-    fields: str | None = None  # the field extractor (document/engines): "invoice", "receipt"
+    fields: str | None = None  # the field extractor (document/engines): "invoice", "receipt", ...
 
 
 MODELS = {
@@ -38,5 +38,12 @@ MODELS = {
         PrebuiltModel("prebuilt-receipt", "Extract key information from receipts.",
                       "CognitiveServices.FormRecognizer.Container.ReceiptPages", True, False,
                       (FR_2022, FR_2023, DI_2024), fields="receipt"),
+        PrebuiltModel("prebuilt-idDocument", "Extract key information from passports and ID cards.",
+                      "CognitiveServices.FormRecognizer.Container.IdDocumentPages", False, False,
+                      (FR_2022, FR_2023, DI_2024), fields="idDocument"),
+        # Azure's business-card model ends with 2023-07-31: 2024-11-30 has none.
+        PrebuiltModel("prebuilt-businessCard", "Extract key information from business cards.",
+                      "CognitiveServices.FormRecognizer.Container.BusinessCardPages", False, False,
+                      (FR_2022, FR_2023), fields="businessCard"),
     )
 }
