@@ -39,13 +39,36 @@ ROLES = (
     "clerk", "courier", "fan", "spectator", "voter", "worker", "staff member", "colleague", "partner",
     "man", "woman", "boy", "girl", "son", "daughter", "mother", "father", "husband", "wife",
     "brother", "sister", "parent", "grandmother", "grandfather", "baby", "infant", "teenager",
+    # family, household and care
+    "grandson", "granddaughter", "grandparent", "grandchild", "toddler", "nephew", "niece",
+    "uncle", "aunt", "cousin", "spouse", "fiancé", "fiancée", "fiance", "fiancee", "boyfriend", "girlfriend",
+    "stepson", "stepdaughter", "stepmother", "stepfather", "guardian", "roommate", "flatmate",
+    "neighbor", "neighbour", "caretaker", "nanny", "babysitter", "housekeeper", "cleaner",
+    # accounts, property and claims
+    "owner", "homeowner", "account holder", "cardholder", "policyholder", "policy holder", "member",
+    "renter", "occupant", "insured", "payee", "payer", "debtor", "creditor", "sender", "recipient",
+    "respondent", "appellant", "petitioner", "complainant", "victim", "suspect", "detective", "sheriff",
+    "paralegal", "notary", "counsel", "mediator", "arbitrator", "inspector", "adjuster", "underwriter",
+    "representative", "sales representative", "support agent", "case manager", "caseworker", "social worker",
+    "counselor", "counsellor", "dispatcher", "tutor", "lecturer", "dean", "headteacher", "principal",
+    # clinical
+    "physiotherapist", "physical therapist", "dietitian", "nutritionist", "optometrist", "veterinarian",
+    "pediatrician", "paediatrician", "dermatologist", "neurologist", "oncologist", "anesthesiologist",
+    "anaesthetist", "obstetrician", "gynecologist", "orthopedist", "specialist", "practitioner",
+    "nurse practitioner", "general practitioner", "physician assistant", "medic", "carer", "outpatient",
+    "inpatient", "donor",
 )
 # Words that make a role more specific and belong to it ("senior engineer", "former manager").
 _ROLE_MODIFIERS = ("senior", "junior", "retired", "former", "lead", "principal", "deputy", "assistant",
                    "acting", "interim", "associate", "managing", "executive", "head", "chief", "staff")
 # Where a role word is not a person ("driver's license", "host name", "user name").
 _NOT_A_ROLE_AFTER = re.compile(r"(?:'s|’s)?\s*(?:licen[cs]e|name|id|account|software|update|interface|"
-                               r"guide|manual|agreement|portal)\b", re.IGNORECASE)
+                               r"guide|manual|agreement|portal)\b"
+                               # a role word before a noun describes the noun: "child ticket", "guest wifi"
+                               r"|\s+(?:tickets?|fares?|seats?|care|support|services?|benefits?|portal|login|"
+                               r"discounts?|pric(?:e|es|ing)|menu|wi-?fi|lounge|parking|directory|handbook|survey|"
+                               r"feedback|satisfaction|safety|pass|passes|plans?|tier|rates?|sizes?)\b",
+                               re.IGNORECASE)
 
 
 def _plural(role: str) -> str:
@@ -135,12 +158,25 @@ _ORG_HEADS = (
     "Industries", "Systems", "Technologies", "Solutions", "Labs", "Laboratories", "Pharmaceuticals",
     "Insurance", "Motors", "Foods", "Coffee", "Toys", "Energy", "Software", "Consulting", "University",
     "College", "Institute", "Foundation", "Commission", "Committee", "Council", "Agency", "Authority",
-    "Ministry", "Department", "Stock Exchange", *_MEDICAL_HEADS,
+    "Ministry", "Department", "Stock Exchange", "Company", "Co", "& Sons", "Bakery", "Cafe", "Café", "Restaurant",
+    "Bistro", "Grill", "Kitchen", "Pizza", "Brewery", "Brewing", "Winery", "Farms", "Market", "Supermarket",
+    "Stores", "Outfitters", "Apparel", "Fitness", "Salon", "Spa", "Hotel", "Hotels", "Resort", "Motel", "Inn",
+    "Realty", "Properties", "Property Management", "Construction", "Builders", "Electric", "Plumbing",
+    "Services", "Supplies", "Supply", "Studio", "Studios", "Media", "Press", "Publishing", "Networks",
+    "Communications", "Telecom", "Credit Union", "Savings", "Trust", "Fund", "Investments", "Advisors",
+    "Advisers", "Financial", "Finance", "Bancorp", "Mutual", "Assurance", "Law Group", "Law Firm",
+    "Legal", "Accounting", "Design", "Marketing", "Analytics", "Automotive", "Auto", "Movers", "Cleaners",
+    "Freight", "Shipping", "Express", "Transport", "Railways", "Academy", "School", "High School",
+    "Library", "Pharmacy", "Medical Group", "Dentistry", "Orthodontics", "Surgery", "Veterinary",
+    "Animal Hospital", "Nursing Home", "Care Home", "Senior Living", "Rehabilitation", "Imaging",
+    "Diagnostics", "Therapeutics", "Biotech", "Robotics", "Electronics", "Manufacturing", "Engineering",
+    "Architects", *_MEDICAL_HEADS,
 )
 # Only "&" joins words: with "of" a person would run into the organisation ("Sofia Lind of Riverside ...").
 _NAME_WORD = r"(?:[A-Z][\w'’\-]*\.?|&)"
 _ORG_SHAPE = re.compile(
-    rf"\b(?:St\.\s+)?[A-Z][\w'’\-]*(?:\s+{_NAME_WORD}){{0,4}}\s+(?:{_alternation(_ORG_HEADS)})(?![\w-])"
+    # a head word before a colon is a form's label ("Department: Finance"), not a name's end
+    rf"\b(?:St\.\s+)?[A-Z][\w'’\-]*(?:\s+{_NAME_WORD}){{0,4}}\s+(?:{_alternation(_ORG_HEADS)})(?![\w-])(?!\s*:)"
 )
 _KNOWN_ORG = re.compile(rf"(?<![\w-])(?:{_alternation(KNOWN_ORGANIZATIONS)})(?![\w-])")
 # Words an organisation shape must not start with: sentence-initial verbs and determiners.
@@ -277,3 +313,128 @@ SET_PHRASE = re.compile(r"\b(?:once|twice|thrice|(?:\w+)\s+times)\s+(?:a|an|per|
                         r"|\bevery\s+(?:\w+\s+)?(?:night|morning|evening|day|week|month|year|hour|minutes?|hours?|"
                         r"days?|weeks?|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
                         re.IGNORECASE)
+
+
+# Given names common in English-language text across origins. The small model misses a name it
+# has not seen at the start of a sentence ("Nina's number") or calls it an organisation ("belongs
+# to Noah Fischer"). Names that are also common words, months or places (May, Will, Grace, Jordan,
+# Paris, Chase) are left out: a capital letter cannot tell them apart.
+GIVEN_NAMES = frozenset("""
+Aaron Abigail Adam Adrian Ahmed Aiden Aisha Alan Albert Alejandro Alex Alexander Alexandra Alice Alicia
+Amanda Amelia Amir Amy Ana Andrea Andrew Angela Anna Anne Anthony Antonio Arjun Arthur Ava Barbara Beatriz
+Benjamin Beth Brian Bruno Caleb Camila Carlos Carmen Caroline Catherine Charles Charlotte Chen Chloe
+Christina Christopher Claire Clara Daniel Daniela David Deborah Diana Diego Dmitri Dylan Edward Elena Eli
+Elijah Elizabeth Ella Emily Emma Eric Ethan Eva Evelyn Fatima Felix Fernando Fiona Francesca Francisco
+Gabriel Gabriela George Hannah Hassan Helen Henry Hiroshi Hugo Ibrahim Igor Ines Isaac Isabel Isabella Ivan
+Jack Jacob James Jane Javier Jennifer Jessica Jess Joanna John Jonathan Jorge Jose José Joseph Joshua Juan
+Julia Julian Karen Kate Katherine Kenji Kevin Kim Laura Lauren Leah Leo Liam Linda Lisa Lucas Lucia Luis
+Luke Maria María Marco Margaret Mariam Marta Martin Mary Mateo Matthew Mei Mia Michael Michelle Miguel
+Mohammed Muhammad Nadia Naomi Natalia Nathan Nicholas Nicole Nina Noah Nora Oliver Olivia Omar Oscar Pablo
+Patricia Paul Paula Pedro Peter Priya Rachel Rahul Rebecca Ricardo Robert Rosa Ryan Samuel Sara Sarah
+Sebastian Sergei Sofia Sophia Sophie Stephen Steven Susan Thomas Timothy Tom Tomás Valentina Victor Wei
+William Yuki Yusuf Zara Zoe Ahmad Ali Anil Ananya Deepak Divya Lakshmi Ravi Sanjay Sunita Vikram Kwame
+Amara Chinedu Ngozi Oluwaseun Thabo Lars Sven Ingrid Astrid Jan Pieter Klaus Jürgen Stefan Katarina Magnus
+Olga Anastasia Irina Yelena Piotr Agnieszka Tomasz Marek Giulia Giovanni Luca Matteo Francesco Chiara
+Hamid Reza Leila Layla Yasmin Omar Karim Tariq Samir Malik Hana Jin Min Hyun Ji Takeshi Haruto Sakura
+Linh Minh Thanh Nguyen Raj Arun Meera Gustavo Rafael Camille Chantal Amélie Théo Lukas Jonas Lena Greta
+Harold Walter Frank Gary Larry Scott Jeffrey Raymond Gregory Greg Dennis Jerry Tyler Douglas Kyle Jeremy
+Keith Roger Terry Sean Gerald Carl Jesse Bryan Lawrence Bruce Logan Billy Joe Juan Willie Wayne Randy
+Mason Vincent Roy Bobby Russell Louis Philip Johnny Dorothy Sandra Ashley Kimberly Donna Carol Melissa
+Stephanie Sharon Cynthia Kathleen Shirley Brenda Pamela Samantha Christine Debra Carolyn Janet Heather
+Diane Julie Joyce Kelly Joan Judith Martha Cheryl Megan Jacqueline Kathryn Gloria Teresa Doris Janice
+Marie Judy Theresa Beverly Denise Marilyn Amber Danielle Brittany Natalie Alexis Lori Kayla Ifeoma
+Chiamaka Emeka Tunde Adebayo Folake Kofi Abena Wanjiru Njeri Kamau Otieno Zanele Sipho Fatma Mohamed
+Mahmoud Youssef Khalid Noor Rania Huda Aarav Vivek Pooja Neha Sneha Rohan Kiran Amit Sunil Priyanka Anjali
+Harpreet Gurpreet Manpreet Akira Yuto Haruka Aiko Yumi Keiko Xin Jing Dmitry Alexei Nikolai Natasha
+Svetlana Ivana Zoran Petra Katarzyna Ewa Jakub Alejandra Jesús Rosario Marisol Ximena Valeria Renata
+Pierre Antoine Mathieu Élise Margot Hans Wolfgang Dieter Heike Anke Björn Erik Nils Freya Sigrid Elin
+Ingrid Tobias Desmond Greta Marguerite Rosalind Yolanda Gilberto Ezekiel Beatrice Harriet Agnes Edith
+Mildred Eleanor Josephine Lucy Molly Abby Becky Sally Nancy Betty Helen Ruth Jenny Tina Wendy Vanessa
+""".split())
+_SURNAME_WORD = r"(?:[A-Z][a-z]?['’]?[A-Z]?[a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?)"
+_GIVEN_NAME = re.compile(rf"(?<![\w'’-])({'|'.join(sorted(GIVEN_NAMES, key=len, reverse=True))})"
+                         rf"((?:\s+{_SURNAME_WORD}){{0,2}})(?![\w-])")
+# Capitalised words after a given name that make it something else ("Emma Street", "Noah Labs").
+_NOT_A_SURNAME = frozenset({"Street", "Road", "Avenue", "Lane", "Drive", "Way", "Court", "Place", "Square",
+                            "Hospital", "Clinic", "Center", "Centre", "University", "College", "School", "Foundation",
+                            "Park", "Hall", "House", "Bank", "Group", "Labs", "Inc", "Ltd", "LLC", "The", "And",
+                            "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+                            "January", "February", "March", "April", "May", "June", "July", "August", "September",
+                            "October", "November", "December", "I", "SSN", "DOB", "Airport", "Station", "Bridge",
+                            "Tower", "Museum", "Stadium", "Arena", "Hotel", "Beach", "Lake", "River", "Bay", "Island",
+                            "Valley", "Mountain", "County", "City", "Boulevard", "Pharmacy", "Bakery", "Cafe",
+                            "Restaurant", "Foods", "Motors", "Partners", "Associates", "Holdings", "Capital"})
+
+
+def find_people(text: str) -> Iterator[tuple[int, int]]:
+    """A known given name and up to two capitalised surnames after it ("Nina", "Noah Fischer")."""
+    for m in _GIVEN_NAME.finditer(text):
+        end = m.end(1)
+        for word in re.finditer(r"\S+", m.group(2)):
+            if word.group() in _NOT_A_SURNAME:
+                break
+            end = m.start(2) + word.end()
+        if end == m.end(1) and m.group(2) and m.group(2).split()[0] in _NOT_A_SURNAME - {"I", "SSN", "DOB"}:
+            continue  # "Emma Street", "Noah Labs": the name is part of a place or a company
+        yield m.start(1), end
+
+
+# Words that introduce a person's name whatever the name is: greetings, sign-offs, form labels,
+# self-introductions and titles ("Dear Anneliese", "Attn: Rosalind Achterberg", "its Marguerite").
+_NAME_CUE = re.compile(
+    r"(?:\b(?:[Mm]y name is|[Nn]ame\s*:|I['’]m|I am|\bim|[Tt]his is|[Ii]t['’]?s|Dear|Hi|Hello|Hey|Thanks,|"
+    r"Thank you,|Regards,|Cheers,|Sincerely,|Best,|Attn\.?:?|Attention:|Signed(?: by)?:?|[Cc]ontact(?: person)?:|"
+    r"Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Prof\.?))[ \t]*"
+)
+_NAME_AFTER_CUE = re.compile(r"[A-Z][\w'’\-]*[a-zà-ÿ][\w'’\-]*(?:[ \t]+[A-Z][\w'’\-]*[a-zà-ÿ][\w'’\-]*){0,2}")
+# Capitalised words a cue may be followed by that are not a name ("Hi Team", "Dear Sir", "It's Monday").
+_NOT_A_NAME = _NOT_A_SURNAME | {"Team", "All", "Everyone", "There", "Sir", "Madam", "Customer", "Support", "Again",
+                                "Your", "Our", "My", "Thanks", "Thank", "Hello", "Hi", "Please", "Yes", "No", "Ok",
+                                "Okay", "Sorry", "Here", "Just", "Not", "Still", "Also", "Now", "Today", "Tomorrow",
+                                "Good", "Great", "Happy", "Welcome", "Friends", "Folks", "Guys", "Colleagues",
+                                "Department", "Finance", "Accounts", "Payable", "Receivable", "Human", "Resources",
+                                "Mr", "Mrs", "Ms", "Dr", "Prof", "Miss", "Valued", "Urgent", "Important", "Regarding",
+                                "Re", "Fwd", "Confidential", "World", "Service", "Services", "Desk", "Portal", "Office"}
+
+
+_ORG_HEAD_WORDS = frozenset(h for h in _ORG_HEADS if " " not in h)
+
+
+def _name_words(text: str, start: int) -> tuple[int, int] | None:
+    m = _NAME_AFTER_CUE.match(text, start)
+    if not m:
+        return None
+    end = start
+    for word in re.finditer(r"\S+", m.group()):
+        if (word.group() in _NOT_A_NAME or word.group() in _ORG_HEAD_WORDS or _KNOWN_ORG.fullmatch(word.group())
+                or _ROLE.fullmatch(word.group())):
+            break
+        end = start + word.end()
+    return (start, end) if end > start else None
+
+
+def find_named_people(text: str) -> Iterator[tuple[int, int]]:
+    """Names after a cue ("Dear Anneliese", "Thanks, Bartholomew") or a role ("Patient: Ezekiel Thornbury",
+    "the tenant, Sam Rivera"), whoever they are; a name that is an organisation's is left out."""
+    orgs = [(s, e) for s, e, _ in find_organizations(text)]
+    starts = []
+    for m in _NAME_CUE.finditer(text):
+        starts.append(m.end())
+    for role_start, role_end in find_roles(text):
+        gap = re.match(r"[ \t]*[:,]?[ \t]*", text[role_end:])
+        starts.append(role_end + gap.end())
+    seen = set()
+    for start in starts:
+        span = _name_words(text, start)
+        if span is None or span in seen or any(s < span[1] and span[0] < e for s, e in orgs):
+            continue
+        seen.add(span)
+        yield span
+
+
+def people(text: str) -> dict[int, int]:
+    """Start -> end of every name found by a known given name or by a cue, the longer where both start."""
+    found: dict[int, int] = {}
+    for start, end in (*find_people(text), *find_named_people(text)):
+        found[start] = max(end, found.get(start, end))
+    return found

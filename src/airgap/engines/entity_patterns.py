@@ -28,25 +28,72 @@ _STREET_TYPES = (
 )
 _CAPITALISED = r"[A-Z][A-Za-z0-9'\-]*\.?"
 # "1 Microsoft Way, Redmond, WA 98052", "221B Baker Street, London NW1 6XE", "500 5th Ave, Suite 300"
+# After the street: city, state (two letters, or spelt out before a ZIP code), postcode, country.
+_ADDRESS_TAIL = (
+    r"(?:,\s*(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+(?=[\s,.]|$))?"
+    r"(?:,?\s+[A-Z]{2}(?=[\s,.]|$)|,?\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+)?(?=,?\s+\d{5}))?"
+    r"(?:,?\s+(?:\d{5}(?:-\d{4})?|\d{4}(?!\d)|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}))?"
+    r"(?:,\s*(?:USA|U\.S\.A\.|United States|UK|United Kingdom|Canada|Australia|Ireland|New Zealand)(?!\w))?"
+)
 ADDRESS_REGEX = (
+    # a flat or unit written first belongs to the address: "Apt 4B, 17 Harbour Road"
+    r"(?:\b(?:Apt\.?|Apartment|Unit|Flat|Suite)\s*[A-Za-z0-9\-]+,\s*)?"
     r"\b\d{1,6}[A-Z]?\s+(?:(?:[NSEW]\.?|North|South|East|West)\s+)?"
     rf"(?:(?:{_CAPITALISED}|\d+(?:st|nd|rd|th))\s+){{1,4}}"
-    rf"(?:{_STREET_TYPES})\b\.?"
+    rf"(?:{_STREET_TYPES})\b\.?(?:\s+(?:NW|NE|SW|SE|N|S|E|W)\b\.?)?"
     r"(?:,?\s+(?:Suite|Ste\.?|Apt\.?|Apartment|Unit|Floor|#)\s*[A-Za-z0-9\-]+)?"
-    r"(?:,\s*(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+(?=[\s,.]|$))?"
-    r"(?:,?\s+[A-Z]{2}(?=[\s,.]|$))?"
-    r"(?:,?\s+(?:\d{5}(?:-\d{4})?|\d{4}(?!\d)|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}))?"
+    + _ADDRESS_TAIL +
+    r"|\bP\.?\s?O\.?\s+Box\s+\d{1,6}" + _ADDRESS_TAIL +
     # Continental order, street type first: "48 Rue Lepic, 75018 Paris", "12 Via Roma, 00184 Roma"
     r"|\b\d{1,5}[a-z]?,?\s+(?:Rue|Via|Calle|Avenida|Avenue|Boulevard|Bd|Place|Plaza|Piazza|Carrer|Rua)"
     r"\s+(?:(?:de|du|des|la|le|del|di|da|do)\s+){0,2}[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*){0,2}"
     r"(?:,\s*\d{4,5}\s+[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?)?"
 )
+_AGE_WORDS = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|"
+              r"seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+              r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)")
 AGE_REGEX = (
-    r"\b\d{1,3}(?:[- ]|\s*-\s*)(?:years?|yrs?|months?|weeks?)(?:[- ]|\s*-\s*)old\b"
+    rf"\b(?:\d{{1,3}}|{_AGE_WORDS})(?:[- ]|\s*-\s*)(?:years?|yrs?\.?|months?|weeks?)(?:[- ]|\s*-\s*)old\b"
+    # clinical shorthand and the formal phrase: "54 yo", "54 y/o", "54 y.o.", "54 years of age"
+    r"|\b\d{1,3}[- ]?(?:yo|y/o|y\.o\.?|yrs?\.?\s+of\s+age|years?\s+of\s+age)(?![\w/])"
     # "aged 45", "age: 45": the word is the cue, the age is the number
-    r"|(?:(?<=\baged )|(?<=\bage )|(?<=\bage: )|(?<=\bage of )|(?<=\bage:))\d{1,3}\b"
-    r"|(?<=\bturned )\d{1,3}\b(?!\s*(?:%|percent|degrees|minutes|hours|days))"
+    rf"|(?:(?<=\baged )|(?<=\bage )|(?<=\bage: )|(?<=\bage of )|(?<=\bage:))(?:\d{{1,3}}|{_AGE_WORDS})\b"
+    r"|(?:(?<=\bturned )|(?<=\bturns )|(?<=\bturning ))\d{1,3}\b(?!\s*(?:%|percent|degrees|minutes|hours|days))"
 )
+
+# A driver's licence is known by its label, not its shape: state formats range from "B7731942"
+# (California) and "S530-4417-9921-07" (Florida, Wisconsin) to "123 456 789" (New York) and
+# "WDLJ7K2L9X4B" (Washington), all of which also look like order or account numbers.
+_LICENSE_CUE = re.compile(
+    r"(?<!medical )(?<!business )(?<!software )(?<!professional )(?<!nursing )(?<!marriage )"
+    r"\b(?:driver['’]?s?\s+licen[cs]es?|driving\s+licen[cs]es?|licen[cs]es?|CDL|DL|D\.L\.)(?![\w-])",
+    re.IGNORECASE,
+)
+# What may stand between the label and the number: a state, "number", "no.", "#", "is", ":".
+_LICENSE_FILLER = re.compile(r"(?:\s*[:#,(]\s*|\s+)(?:[A-Z][A-Za-z]*\.?|number|no\.?|num\.?|ID|id|is|was|reads|"
+                             r"of|for|in|issued|with|\(|\))(?![\w-])")
+_LICENSE_VALUE = re.compile(r"(?:\s*[:#,(]\s*|\s+)((?=[A-Z0-9*-]*\d)[A-Z0-9][A-Z0-9*]*(?:-[A-Z0-9*]+|[ ]\d+(?![\w-]))*)"
+                            r"(?![\w-])")
+
+
+def find_driver_licenses(text: str) -> list[tuple[int, int]]:
+    """Numbers written right after a driver's licence label, with up to four filler words between."""
+    found = []
+    for cue in _LICENSE_CUE.finditer(text):
+        at = cue.end()
+        for _ in range(5):
+            value = _LICENSE_VALUE.match(text, at)
+            if value:
+                number = value.group(1)
+                digits = sum(c.isdigit() for c in number)
+                if 4 <= digits and 6 <= sum(c.isalnum() for c in number) <= 20:
+                    found.append((value.start(1), value.end(1)))
+                break
+            filler = _LICENSE_FILLER.match(text, at)
+            if not filler:
+                break
+            at = filler.end()
+    return found
 
 
 # Six digits close together: every phone number ``phonenumbers`` can match has them.
@@ -112,15 +159,27 @@ def url_end(text: str, start: int, end: int) -> int:
     return end
 
 
-_ACRONYM = re.compile(r"^[A-Z0-9&.\-]{2,6}$")
+_ACRONYM = re.compile(r"^[A-Z0-9&.\-]{2,6}(?: [A-Z0-9&.\-]{2,6})?$")
 # Identifier labels the small spaCy model tags as organisations even when no value follows.
 _ID_LABELS = frozenset({"SSN", "IBAN", "DEA", "NHS", "IP", "URL", "DOB", "MRN", "ID", "PIN", "ITIN", "EIN", "TIN",
                         "SWIFT", "BIC", "ABA", "VIN", "NPI", "CVV", "ZIP", "NINO", "SIN", "PO", "API"})
 
 
+# Everyday acronyms for things, departments and procedures, which the small model also calls
+# organisations ("the CCTV recorder", "call HR", "an MRI scan").
+_COMMON_ACRONYMS = frozenset({"CCTV", "GPS", "USB", "PDF", "HDMI", "VPN", "CPU", "GPU", "RAM", "SSD", "HR", "IT", "QA",
+                              "VIP", "ATM", "LED", "LCD", "TV", "DVD", "SMS", "MFA", "2FA", "OTP", "SSO", "CRM", "ERP",
+                              "POS", "ICU", "ER", "MRI", "CT", "ECG", "EKG", "EHR", "EMR", "PPE", "OTC", "FAQ", "CEO",
+                              "CFO", "CTO", "COO", "KYC", "AML", "APR", "ETA", "RSVP", "ASAP", "FYI", "PTO", "OOO",
+                              "W-2", "W-4", "1099", "NDA", "SLA", "KPI", "ROI", "PO", "EOD", "ID", "DM", "PM", "AM"})
+
+
 def is_identifier_label(text: str, span: EntitySpan, kept: Sequence[EntitySpan]) -> bool:
-    """An all-caps "organisation" that labels an identifier ("SSN 536-..", "IBAN DE89..", "IP 10.0.0.1")."""
+    """An all-caps "organisation" that labels an identifier ("SSN 536-..", "IBAN DE89..", "IP 10.0.0.1")
+    or is an everyday acronym ("CCTV", "HR")."""
     covered = text[span.start:span.end]
     if span.category != "Organization" or not _ACRONYM.match(covered):
         return False
-    return covered in _ID_LABELS or any(k.priority > STATISTICAL and 0 <= k.start - span.end <= 12 for k in kept)
+    if covered in _ID_LABELS or covered in _COMMON_ACRONYMS:
+        return True
+    return any(k.priority > STATISTICAL and 0 <= k.start - span.end <= 12 for k in kept)

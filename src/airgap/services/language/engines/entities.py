@@ -256,10 +256,13 @@ class SpacyEntityEngine:
     def _entities(self, doc) -> list[EntitySpan]:
         text = doc.text
         spans: list[EntitySpan] = []
+        people = lexicon.people(text)
         for ent in doc.ents:
             if ent.label_ not in _LABELS:
                 continue
             label = ent.label_
+            if label in ("ORG", "GPE", "LOC", "FAC") and people.get(ent.start_char) == ent.end_char:
+                label = "PERSON"  # a name the small model took for a company or a place
             if label == "CARDINAL" and _YEAR.match(ent.text):
                 label = "DATE"  # a bare 4-digit year ("the 2024 price list")
             start, end = _trim(text, ent.start_char, ent.end_char, _LABELS[label][0])

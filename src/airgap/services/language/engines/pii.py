@@ -129,11 +129,34 @@ _MONTH_OR_DAY = re.compile(
 # A card's expiry date ("Exp: 11/26"), which the date recognizers do not read as a date.
 _EXPIRY = re.compile(r"\b(?:exp(?:iry|ires|iration)?\.?(?:\s+date)?:?\s*)((?:0[1-9]|1[0-2])/(?:\d{2}|20\d\d))\b",
                      re.IGNORECASE)
+# A date written with a month's name, with its weekday when one leads: the small model drops
+# abbreviations ("Wed, Mar 5") or the weekday, which then stays readable after redaction.
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|(?:Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\.?)"
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+          r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)")
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_NAMED_DATE = re.compile(
+    rf"(?<![\w/])(?:{_WEEKDAY},?\s+(?:the\s+)?)?(?:{_DAY}\s+(?:of\s+)?{_MONTH}|{_MONTH}\s+{_DAY}(?![\d:]))"
+    rf"(?:,?\s+(?:19|20)\d\d)?(?![\w/])"
+    rf"|(?<![\w/]){_WEEKDAY},?\s+(?:\d{{1,2}}/\d{{1,2}}/(?:\d{{4}}|\d{{2}}))(?![\w/])"
+)
+_LEADING_WORD = re.compile(r"(?:(?:the|from|on|by|until|till|since)\s+)*", re.IGNORECASE)
 # The account context that makes a bare run of digits a bank account rather than a phone number.
 _ACCOUNT_CONTEXT = re.compile(r"\b(?:account|acct|a/c|checking|savings)\b", re.IGNORECASE)
 # A place or name that qualifies an identifier ("California license", "Driver's license number").
-_QUALIFIES_ID = re.compile(r"(?:['’]s)?\s+(?:driver['’]?s\s+)?(?:licen[cs]e|passport|number|ID|card)\b",
-                           re.IGNORECASE)
+_QUALIFIES_ID = re.compile(r"(?:['’]s)?\s+(?:driver['’]?s\s+|driving\s+)?"
+                           r"(?:licen[cs]e|passport|number|ID|card|DL|CDL)\b", re.IGNORECASE)
+# A place naming where something is rather than where someone lives: "our Denver office", "the
+# Texas branch", "a Boston court". The address is what identifies a person; a site does not.
+_PLACE_AS_MODIFIER = re.compile(r"\s+(?:office|offices|branch|branches|team|teams|headquarters|HQ|store|shop|"
+                                r"warehouse|site|plant|campus|location|market|region|court|courts|law|laws|"
+                                r"subsidiary|division|hub|depot|facility|bureau|time|weather|area code|"
+                                r"server|servers|data ?cent(?:er|re)|region)\b")
+# An age written right after the person it belongs to: "Maria Lopez, 34, ...", "Tom (7)",
+# "my daughter is 9." The number must end the phrase, or it is a count or an amount.
+_AGE_AFTER_PERSON = re.compile(r"\s*,\s*(\d{1,3})(?=\s*(?:[,;)]|\.(?!\d)|$))|\s*\((\d{1,3})\)"
+                               r"|,?\s+(?:is|was|turns|turned|just turned)\s+(\d{1,3})(?=\s*(?:[,;!)]|\.(?!\d)|$|and\b|"
+                               r"now\b|today\b|this\b|next\b|last\b))")
 
 
 class _Pipelines(dict):
@@ -228,8 +251,13 @@ class PresidioPiiEngine:
 
     def _spans(self, text: str, hits: Iterable[RecognizerResult], phi: bool, language: str = "en") -> list[EntitySpan]:
         spans = []
+        people = lexicon.people(text) if language == "en" else {}
         for hit in hits:
             entity = hit.entity_type
+            if entity in ("ORGANIZATION", "LOCATION") and hit.end >= people.get(hit.start, hit.end + 1):
+                # "belongs to Noah Fischer", "Patient: Ezekiel Thornbury": a name the small model took
+                # for a company or a place, sometimes with the next word
+                entity, hit = "PERSON", RecognizerResult("PERSON", hit.start, people[hit.start], hit.score)
             covered = text[hit.start:hit.end]
             if entity == "DATE_TIME":
                 if _AGE_AS_DATE.search(covered):
@@ -245,11 +273,16 @@ class PresidioPiiEngine:
             elif entity == "PHONE_NUMBER" and covered.isdigit() and _ACCOUNT_CONTEXT.search(
                     text[max(0, hit.start - 40):hit.start]):
                 entity = "US_BANK_NUMBER"
-            elif entity in ("LOCATION", "ORGANIZATION", "PERSON") and _qualifies_identifier(text, hit.start, hit.end):
+            elif entity in ("LOCATION", "ORGANIZATION", "PERSON") and _qualifies_identifier(
+                    text, hit.start, hit.end, person=entity == "PERSON"):
+                continue
+            elif entity == "LOCATION" and _PLACE_AS_MODIFIER.match(text, hit.end):
                 continue
             elif entity == "UK_NHS" and not _NHS_CONTEXT.search(text[max(0, hit.start - 40):hit.start]):
                 continue
             start, end = hit.start, hit.end
+            if entity == "DATE_TIME":
+                start += len(_LEADING_WORD.match(covered).group())  # "the 3rd of June": the date, not "the"
             if entity == "URL":
                 end = patterns.url_end(text, start, end)
             elif entity in ("PERSON", "ORGANIZATION") and covered.endswith(("'s", "’s")):
@@ -264,8 +297,10 @@ class PresidioPiiEngine:
             spans.append(EntitySpan(start, end, kind.category, kind.subcategory,
                                      round(min(1.0, hit.score), 2), kind.priority))
         if language == "en":
-            spans += _lexicon_spans(text)
+            spans += _lexicon_spans(text, people)
         kept = resolve_overlaps(snap_to_graphemes(text, spans))
+        if phi and language == "en":
+            kept = resolve_overlaps(kept + _ages_after_people(text, kept))
         return [s for s in kept if not patterns.is_identifier_label(text, s, kept)]
 
 
@@ -275,19 +310,43 @@ def _is_date(covered: str) -> bool:
     return bool(_NUMERIC_DATE.match(covered.strip()))
 
 
-def _qualifies_identifier(text: str, start: int, end: int) -> bool:
-    """"California license", "US passport", "Driver's license", "(California)" after a licence number."""
-    if _QUALIFIES_ID.match(text, end):
-        return True
+def _qualifies_identifier(text: str, start: int, end: int, person: bool = False) -> bool:
+    """"California license", "US passport", "Driver's license", "(California)" after a licence number.
+
+    A person's possessive names the owner, not the kind of document: "Nina's number" stays a person.
+    """
+    m = _QUALIFIES_ID.match(text, end)
+    if m:
+        return not (person and m.group().startswith(("'", "’")))
     return text[start - 1:start] == "(" and text[end:end + 1] == ")" and bool(
         re.search(r"\d\s*$", text[max(0, start - 16):start - 1]))
 
 
-def _lexicon_spans(text: str) -> list[EntitySpan]:
-    """Person types (Azure's PII reports roles) and organisations known by name or by shape."""
+def _ages_after_people(text: str, kept: Sequence[EntitySpan]) -> list[EntitySpan]:
+    ages = []
+    for span in kept:
+        if span.category not in ("Person", "PersonType"):
+            continue
+        m = _AGE_AFTER_PERSON.match(text, span.end)
+        if m:
+            group = next(g for g in (1, 2, 3) if m.group(g))
+            if int(m.group(group)) <= 120:
+                ages.append(EntitySpan(m.start(group), m.end(group), "Quantity", "Age", 0.7, PATTERN))
+    return ages
+
+
+def _lexicon_spans(text: str, people: dict[int, int] | None = None) -> list[EntitySpan]:
+    """Person types (Azure's PII reports roles), known given names, organisations by name or shape."""
     spans = [EntitySpan(start, end, "PersonType", None, 0.8, STATISTICAL) for start, end in lexicon.find_roles(text)]
+    # Below the model's own people (0.85), so a longer name it found is kept whole.
+    spans += [EntitySpan(start, end, "Person", None, 0.6, STATISTICAL) for start, end in (people or {}).items()
+              if not _qualifies_identifier(text, start, end, person=True)]
+    spans += [EntitySpan(start, end, "USDriversLicenseNumber", None, 0.9, VALIDATED)
+              for start, end in patterns.find_driver_licenses(text)]
     spans += [EntitySpan(start, end, "Organization", None, 0.8, PATTERN)
               for start, end, _ in lexicon.find_organizations(text)]
     spans += [EntitySpan(m.start(1), m.end(1), "DateTime", "Date", 0.8, PATTERN) for m in _EXPIRY.finditer(text)]
+    # Above the model's dates (0.85) at equal length; a longer date it found still wins.
+    spans += [EntitySpan(m.start(), m.end(), "DateTime", "Date", 0.9, STATISTICAL) for m in _NAMED_DATE.finditer(text)]
     return spans
 
