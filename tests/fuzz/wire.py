@@ -26,6 +26,8 @@ def check_response(status: int, headers: Mapping[str, str], body: bytes, what: s
     except ValueError:
         raise AssertionError(f"{what}: HTTP {status} with a body that is not JSON: {body[:300]!r}") from None
     error = payload.get("error") if isinstance(payload, dict) else None
+    if error is None and isinstance(payload, dict) and "code" in payload:
+        error = payload  # Anomaly Detector's envelope: top-level {code, message} (its own contract)
     assert isinstance(error, dict), f"{what}: HTTP {status} without an error envelope: {payload!r}"
     code = error.get("code")
     # Translator 3.0 writes integer codes whose first three digits are the status (400036).

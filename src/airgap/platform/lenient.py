@@ -33,6 +33,8 @@ QUERY_NAMES = (
     # Translator
     "from", "to", "suggestedFrom", "textType", "category", "allowFallback", "profanityAction", "profanityMarker",
     "fromScript", "toScript", "scope", "includeSentenceLength", "includeAlignment", "sourceLanguage", "targetLanguage",
+    # Conversations: CLU authoring's import format; LUIS prediction
+    "format", "q", "query", "verbose", "show-all-intents", "log", "spellCheck", "staging", "timezoneOffset",
 )
 
 

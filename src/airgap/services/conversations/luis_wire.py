@@ -23,7 +23,10 @@ class LuisDialect(AzureDialect):
 
     def render(self, error: ApiError) -> Rendered:
         code = error.inner_code or error.code
-        return Rendered(error.status, {"error": {"code": code, "message": error.message}}, dict(error.headers))
+        # The code in x-ms-error-code too, as every other airgap API writes it: clients and proxies
+        # that log errors read the header without parsing the body.
+        return Rendered(error.status, {"error": {"code": code, "message": error.message}},
+                        {"x-ms-error-code": code, **error.headers})
 
 
 DIALECT = LuisDialect()
