@@ -10,7 +10,8 @@ titles (the shared role lexicon), departments (department words), and last the p
 largest line of two or three capitalised words, preferred when the e-mail spells it.
 
 Confidence comes from the kind of evidence: a validated pattern 0.95, a lexicon or domain match
-0.85, a name found by shape alone 0.6 (0.85 when the e-mail spells it).
+0.85, a name found by shape alone 0.6 (0.85 when the e-mail spells it), scaled by OCR confidence.
+These raw levels are then mapped to the precision dev showed for them (calibration.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import re
 
 from airgap.engines.entity_lexicon import find_organizations, find_roles
+from airgap.services.document.engines.calibration import calibrate
 from airgap.services.document.engines.address import looks_like_city_line, parse_address
 from airgap.services.document.engines.parsers import find_phone
 from airgap.services.document.engines.words import Document, Field, Word, mean_confidence, pages
@@ -227,4 +229,4 @@ def extract_business_card(layout: Layout) -> Document:
             document.fields[name] = Field("array", out[name])
     found = [f.confidence for values in out.values() for f in values if f.confidence is not None]
     document.confidence = round(sum(found) / len(found), 3) if found else 0.0
-    return document
+    return calibrate("businessCard", document)

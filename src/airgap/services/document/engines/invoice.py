@@ -9,10 +9,12 @@ European letter, the return-address line). Items come from the items table (item
 Confidence is evidence, not a constant: a value read beside its label scores higher than one
 found by position, OCR confidence scales it, and totals that agree with each other and with the
 items (subtotal + tax = total; items add up to the subtotal) raise it, a mismatch lowers it.
+That raw score is then mapped to the precision dev showed for it (calibration.py).
 """
 
 from __future__ import annotations
 
+from airgap.services.document.engines.calibration import calibrate
 from airgap.services.document.engines.address import looks_like_city_line, parse_address
 from airgap.services.document.engines.items import Item, item_confidence, line_items, table_items
 from airgap.services.document.engines.labels import AMOUNT_DUE, INVOICE, TITLES
@@ -129,7 +131,7 @@ def extract_invoice(layout: Layout) -> Document:
     # A document with few of an invoice's fields is probably no invoice: say so.
     coverage = min(1.0, len(fields) / 8)
     document.confidence = round((sum(values) / len(values) if values else 0.0) * (0.4 + 0.6 * coverage), 3)
-    return document
+    return calibrate("invoice", document)
 
 
 def _table_lines(layout: Layout, doc_pages: list[Page]) -> set[int]:

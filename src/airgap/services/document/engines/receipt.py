@@ -8,11 +8,12 @@ trailing amount above the first totals label (items.receipt_items).
 
 docType: `receipt.retailMeal` (Azure's type for shop and restaurant receipts) when items or a
 total were found, else `receipt`. Confidences as for invoices: label evidence, parsing, OCR
-confidence, and whether items, subtotal, tax, tip and total add up.
+confidence, and whether items, subtotal, tax, tip and total add up; then calibration.py.
 """
 
 from __future__ import annotations
 
+from airgap.services.document.engines.calibration import calibrate
 from airgap.services.document.engines.address import looks_like_city_line, parse_address
 from airgap.services.document.engines.items import Item, item_confidence, receipt_items
 from airgap.services.document.engines.labels import RECEIPT, TITLES
@@ -126,7 +127,7 @@ def extract_receipt(layout: Layout) -> Document:
     values = [f.confidence for f in fields.values() if f.confidence is not None]
     coverage = min(1.0, len(fields) / 7)
     document.confidence = round((sum(values) / len(values) if values else 0.0) * (0.4 + 0.6 * coverage), 3)
-    return document
+    return calibrate("receipt", document)
 
 
 def _tax_column(segment: Segment, page) -> tuple[Word, ...] | None:

@@ -65,6 +65,8 @@ class Field:
     words: tuple[Word, ...] = ()
     confidence: float | None = None
     content: str | None = None
+    # The raw evidence score before calibration (engines/calibration.py); never on the wire.
+    evidence: float | None = None
 
     def __post_init__(self) -> None:
         if self.content is None and self.words:
