@@ -16,9 +16,15 @@ from __future__ import annotations
 
 from airgap.services.document.engines.calibration import calibrate
 from airgap.services.document.engines.address import looks_like_city_line, parse_address
-from airgap.services.document.engines.items import Item, item_confidence, line_items, table_items
+from airgap.services.document.engines.items import (
+    Item,
+    adjust_confidence,
+    item_field,
+    line_items,
+    money_amount,
+    table_items,
+)
 from airgap.services.document.engines.labels import AMOUNT_DUE, INVOICE, TITLES
-from airgap.services.document.engines.parsers import Money
 from airgap.services.document.engines.values import (
     Conventions,
     amount_in,
@@ -125,7 +131,7 @@ def extract_invoice(layout: Layout) -> Document:
     _parties(doc_pages, anchors, conv, fields, table_lines)
     items = table_items(layout, doc_pages, conv, _TOTAL_LABELS) or line_items(doc_pages, conv, _TOTAL_LABELS)
     if items:
-        fields["Items"] = Field("array", [_item_field(item, conv.currency) for item in items])
+        fields["Items"] = Field("array", [item_field(item, conv.currency, ("UnitPrice", "Amount"), _clean) for item in items])
     _check_totals(fields, items or [])
     values = [f.confidence for f in fields.values() if f.confidence is not None]
     # A document with few of an invoice's fields is probably no invoice: say so.
@@ -241,33 +247,13 @@ def _parties(doc_pages: list[Page], anchors: list[Anchor], conv: Conventions, fi
 
 # -- items and totals ------------------------------------------------------------------------------
 
-def _item_field(item: Item, currency: str | None) -> Field:
-    confidence = item_confidence(item)
-    values: dict[str, Field] = {}
-    if item.description:
-        values["Description"] = Field("string", _clean(" ".join(w.text for w in item.description)),
-                                      item.description, confidence)
-    if item.quantity:
-        values["Quantity"] = Field("number", item.quantity[0], item.quantity[1], confidence)
-    for name, found in (("UnitPrice", item.unit_price), ("Amount", item.amount)):
-        if found is not None:
-            money = found[0]
-            values[name] = Field("currency", Money(money.amount, money.symbol, money.code or currency), found[1],
-                                 confidence)
-    return Field("object", values, item.words, confidence)
-
-
 def _check_totals(fields: dict[str, Field], items: list[Item]) -> None:
     """Totals that agree raise their confidence; a mismatch lowers it (and the subtotal's)."""
     def amount(name: str) -> float | None:
-        f = fields.get(name)
-        return f.value.amount if f is not None and isinstance(f.value, Money) else None
+        return money_amount(fields, name)
 
     def adjust(names: tuple[str, ...], delta: float) -> None:
-        for name in names:
-            f = fields.get(name)
-            if f is not None and f.confidence is not None:
-                f.confidence = round(max(0.05, min(0.99, f.confidence + delta)), 3)
+        adjust_confidence(fields, names, delta)
 
     sub, tax, total = amount("SubTotal"), amount("TotalTax"), amount("InvoiceTotal")
     if sub is not None and total is not None:

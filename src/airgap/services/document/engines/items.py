@@ -5,12 +5,14 @@ item lines (a description and a trailing amount, maybe a `2 x 3.50` line under i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from airgap.services.document.engines.labels import COLUMNS, RECEIPT_OTHER
 from airgap.services.document.engines.parsers import Money, has_cents, parse_number
 from airgap.services.document.engines.values import Conventions, amount_in
 from airgap.services.document.engines.words import (
+    Field,
     Page,
     Segment,
     Word,
@@ -210,3 +212,35 @@ def item_confidence(item: Item) -> float:
     elif consistent is False:
         base -= 0.25
     return round(max(0.05, min(0.99, base * (0.5 + 0.5 * mean_confidence(item.words)))), 3)
+
+
+def item_field(item: Item, currency: str | None, prices: tuple[str, str],
+               describe: Callable[[str], str] = lambda text: text) -> Field:
+    """An item as Azure's ``valueObject``: Description, Quantity and the two price fields, named
+    per model (``("UnitPrice", "Amount")`` on invoices, ``("Price", "TotalPrice")`` on receipts)."""
+    confidence = item_confidence(item)
+    values: dict[str, Field] = {}
+    if item.description:
+        values["Description"] = Field("string", describe(" ".join(w.text for w in item.description)),
+                                      item.description, confidence)
+    if item.quantity:
+        values["Quantity"] = Field("number", item.quantity[0], item.quantity[1], confidence)
+    for name, found in zip(prices, (item.unit_price, item.amount)):
+        if found is not None:
+            money = found[0]
+            values[name] = Field("currency", Money(money.amount, money.symbol, money.code or currency), found[1],
+                                 confidence)
+    return Field("object", values, item.words, confidence)
+
+
+def money_amount(fields: dict[str, Field], name: str) -> float | None:
+    found = fields.get(name)
+    return found.value.amount if found is not None and isinstance(found.value, Money) else None
+
+
+def adjust_confidence(fields: dict[str, Field], names: tuple[str, ...], delta: float) -> None:
+    """Totals that agree with each other (or with the items) raise their confidence; a mismatch lowers it."""
+    for name in names:
+        found = fields.get(name)
+        if found is not None and found.confidence is not None:
+            found.confidence = round(max(0.05, min(0.99, found.confidence + delta)), 3)

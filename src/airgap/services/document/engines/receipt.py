@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from airgap.services.document.engines.calibration import calibrate
 from airgap.services.document.engines.address import looks_like_city_line, parse_address
-from airgap.services.document.engines.items import Item, item_confidence, receipt_items
+from airgap.services.document.engines.items import Item, adjust_confidence, item_field, money_amount, receipt_items
 from airgap.services.document.engines.labels import RECEIPT, TITLES
-from airgap.services.document.engines.parsers import Money, parse_amount
+from airgap.services.document.engines.parsers import parse_amount
 from airgap.services.document.engines.values import (
     amount_in,
     candidates,
@@ -120,7 +120,7 @@ def extract_receipt(layout: Layout) -> Document:
 
     items = receipt_items(page, header_end, first_total, conv, _STOP)
     if items:
-        fields["Items"] = Field("array", [_item_field(item, conv.currency) for item in items])
+        fields["Items"] = Field("array", [item_field(item, conv.currency, ("Price", "TotalPrice")) for item in items])
     _check_totals(fields, items)
     if items or "Total" in fields:
         document.doc_type = "receipt.retailMeal"
@@ -145,32 +145,12 @@ def _tax_column(segment: Segment, page) -> tuple[Word, ...] | None:
     return None
 
 
-def _item_field(item: Item, currency: str | None) -> Field:
-    confidence = item_confidence(item)
-    values: dict[str, Field] = {}
-    if item.description:
-        values["Description"] = Field("string", " ".join(w.text for w in item.description), item.description,
-                                      confidence)
-    if item.quantity:
-        values["Quantity"] = Field("number", item.quantity[0], item.quantity[1], confidence)
-    for name, found in (("Price", item.unit_price), ("TotalPrice", item.amount)):
-        if found is not None:
-            money = found[0]
-            values[name] = Field("currency", Money(money.amount, money.symbol, money.code or currency), found[1],
-                                 confidence)
-    return Field("object", values, item.words, confidence)
-
-
 def _check_totals(fields: dict[str, Field], items: list[Item]) -> None:
     def amount(name: str) -> float | None:
-        f = fields.get(name)
-        return f.value.amount if f is not None and isinstance(f.value, Money) else None
+        return money_amount(fields, name)
 
     def adjust(names: tuple[str, ...], delta: float) -> None:
-        for name in names:
-            f = fields.get(name)
-            if f is not None and f.confidence is not None:
-                f.confidence = round(max(0.05, min(0.99, f.confidence + delta)), 3)
+        adjust_confidence(fields, names, delta)
 
     sub, tax, tip, total = amount("Subtotal"), amount("TotalTax"), amount("Tip"), amount("Total")
     line_sum = sum(i.amount[0].amount for i in items if i.amount)
