@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STATE  ?= state
 PORT   ?= 5000
 
-.PHONY: install install-test run test bench bench-platform image lock clean
+.PHONY: install install-test run test bench bench-platform bench-quality image lock clean
 
 # Exact versions from the lock files, then the project itself without touching them.
 $(BIN)/python:
@@ -77,6 +77,10 @@ bench: install-test
 # of ../shared/perf, alternating rounds, wrk at c=16 and c=64, 1 and 2 workers; prints the ratios.
 bench-platform: install-test
 	$(BIN)/python bench/platform_overhead.py
+
+# Quality on the held-out evaluation sets (tests/data/quality): every tests/quality module's figures.
+bench-quality: install-test
+	$(BIN)/python bench/quality.py
 
 # Images, built locally (no registry): the Debian base, then one image per service (language,
 # conversations, anomaly, vision, document, translator, speech), inference, all and the nginx front.
