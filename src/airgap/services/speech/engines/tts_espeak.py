@@ -7,17 +7,15 @@ no neural voice covers (about 100), and word and phoneme times (which Piper and 
 
 from __future__ import annotations
 
-import http.client
 import json
 import struct
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 
+from airgap.platform.engine_client import EngineProcessClient, EngineProcessUnreachable
 from airgap.services.speech.engines import tts_espeak_server
 from airgap.services.speech.engines.tts_types import (Audio, Prosody, SynthesisError, WordTime, transfer_phonemes,
                                                       transfer_words, words_of)
@@ -36,41 +34,16 @@ class EspeakClient:
     """Talks to the engine process; ``base_url`` gives its address at call time (it moves on restart)."""
 
     def __init__(self, base_url: Callable[[], str], timeout: float = 60.0) -> None:
-        self._base_url = base_url
-        self.timeout = timeout
-        self._local = threading.local()
-
-    def _connection(self, url: str) -> http.client.HTTPConnection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None or getattr(self._local, "url", None) != url:
-            if conn is not None:
-                conn.close()
-            parts = urlsplit(url)
-            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
-            self._local.conn, self._local.url = conn, url
-        return conn
+        self._client = EngineProcessClient(base_url, timeout)
 
     def _call(self, method: str, path: str, body: dict | None = None) -> tuple[str, bytes]:
-        url = self._base_url()  # raises the platform's 503 while the process has no address
-        data = json.dumps(body).encode() if body is not None else None
-        headers = {"Content-Type": "application/json"} if data is not None else {}
-        for attempt in (1, 2):
-            conn = self._connection(url)
-            try:
-                conn.request(method, path, body=data, headers=headers)
-                response = conn.getresponse()
-                payload = response.read()
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                self._local.conn = None
-                if attempt == 1 and isinstance(exc, (http.client.RemoteDisconnected, BrokenPipeError,
-                                                     ConnectionResetError)):
-                    continue  # a kept-alive connection the process closed: once more on a new one
-                raise SynthesisError(f"the espeak-ng engine process did not answer: {exc}") from exc
-            if response.status != 200:
-                raise SynthesisError(f"the espeak-ng engine process answered {response.status}: {payload[:300]!r}")
-            return response.getheader("Content-Type") or "", payload
-        raise AssertionError("unreachable")
+        try:
+            status, content_type, payload = self._client.call(method, path, body)
+        except EngineProcessUnreachable as exc:
+            raise SynthesisError(f"the espeak-ng engine process did not answer: {exc}") from exc
+        if status != 200:
+            raise SynthesisError(f"the espeak-ng engine process answered {status}: {payload[:300]!r}")
+        return content_type, payload
 
     def health(self) -> bool:
         try:
@@ -101,9 +74,7 @@ class EspeakClient:
         return pcm, int(head["sample_rate"]), [tuple(w) for w in head["words"]], phonemes
 
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
+        self._client.close()
 
 
 class EspeakVoice:

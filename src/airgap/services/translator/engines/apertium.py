@@ -9,15 +9,13 @@ the language codes Azure uses (``eng-spa`` is ``en`` to ``es``, ``es-pt_BR`` is 
 
 from __future__ import annotations
 
-import http.client
 import json
 import sys
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from airgap.platform.engine_client import EngineProcessClient, EngineProcessUnreachable
 from airgap.services.translator.engines import apertium_server
 from airgap.services.translator.engines.base import EngineUnavailable, Pair
 
@@ -96,43 +94,18 @@ class ApertiumClient:
     name = "apertium"
 
     def __init__(self, base_url: Callable[[], str], timeout: float = 60.0) -> None:
-        self._base_url = base_url
-        self.timeout = timeout
-        self._local = threading.local()
-
-    def _connection(self, url: str) -> http.client.HTTPConnection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None or getattr(self._local, "url", None) != url:
-            if conn is not None:
-                conn.close()
-            parts = urlsplit(url)
-            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
-            self._local.conn, self._local.url = conn, url
-        return conn
+        self._client = EngineProcessClient(base_url, timeout)
 
     def _call(self, method: str, path: str, body: dict | None = None) -> dict:
-        url = self._base_url()
-        data = json.dumps(body).encode() if body is not None else None
-        headers = {"Content-Type": "application/json"} if data is not None else {}
-        for attempt in (1, 2):
-            conn = self._connection(url)
-            try:
-                conn.request(method, path, body=data, headers=headers)
-                response = conn.getresponse()
-                payload = response.read()
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                self._local.conn = None
-                if attempt == 1 and isinstance(exc, (http.client.RemoteDisconnected, BrokenPipeError,
-                                                     ConnectionResetError)):
-                    continue  # a kept-alive connection the process closed: once more on a new one
-                raise EngineUnavailable(f"the Apertium engine process did not answer: {exc}") from exc
-            if response.status >= 500:
-                raise EngineUnavailable(f"the Apertium engine process failed: {payload[:300]!r}")
-            if response.status != 200:
-                raise RuntimeError(f"Apertium engine process answered {response.status}: {payload[:300]!r}")
-            return json.loads(payload)
-        raise AssertionError("unreachable")
+        try:
+            status, _, payload = self._client.call(method, path, body)
+        except EngineProcessUnreachable as exc:
+            raise EngineUnavailable(f"the Apertium engine process did not answer: {exc}") from exc
+        if status >= 500:
+            raise EngineUnavailable(f"the Apertium engine process failed: {payload[:300]!r}")
+        if status != 200:
+            raise RuntimeError(f"Apertium engine process answered {status}: {payload[:300]!r}")
+        return json.loads(payload)
 
     def health(self) -> bool:
         try:
@@ -148,9 +121,7 @@ class ApertiumClient:
         return self._call("POST", "/lookup", {"mode": mode, "words": list(words)})["entries"]
 
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
+        self._client.close()
 
 
 class ApertiumEngine:
