@@ -16,6 +16,7 @@ from airgap.platform.usage import totals
 from airgap.services.speech.meters import NEURAL_TEXT_TO_SPEECH_CHARACTERS, SPEECH_TO_TEXT_SECONDS
 from tests.document.test_formrecognizer_sdk import cells
 from tests.e2e.conftest import _image
+from tests.speech.clips import word_errors
 from tests.support.containers import ROOT, Container, docker
 from tests.vision.pages import (
     BARCODES,
@@ -143,10 +144,6 @@ RECOGNIZE = "/speech/recognition/conversation/cognitiveservices/v1?language=en-U
 WAV_16K = "audio/wav; codecs=audio/pcm; samplerate=16000"
 
 
-def words(text: str) -> list[str]:
-    return re.sub(r"[^a-z' ]", " ", text.lower()).split()
-
-
 def test_speech_image_recognises_and_synthesises_offline(speech_image, containers, tmp_path):
     installed = distributions(speech_image)
     assert SPEECH | {"airgap"} <= installed
@@ -184,8 +181,12 @@ def test_speech_image_recognises_and_synthesises_offline(speech_image, container
         assert spoken["status"] == 200, spoken
         assert spoken["body"] == "RIFF" and spoken["content_type"] == "audio/x-wav", spoken
         assert spoken["length"] > 16000 * 2 // 2, spoken  # at least half a second of 16 kHz PCM
+    # Piper samples noise inside the voice (noise_scale, noise_w), so no two renderings are the same
+    # audio: tiny.en heard one in twenty of them with one word wrong ("water"). One edit in five words
+    # is still this sentence spoken; a wrong voice, silence or noise misses far more.
     heard = c.client("post-file", RECOGNIZE, WAV_16K, "/tmp/en-US-JoeNeural.wav")
-    assert words(heard["body"]["DisplayText"]) == words(sentence), heard
+    edits, _ = word_errors(sentence, heard["body"]["DisplayText"])
+    assert edits <= 1, heard
 
     usage = totals(out)
     assert usage[SPEECH_TO_TEXT_SECONDS] > 3
