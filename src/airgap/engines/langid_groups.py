@@ -56,6 +56,8 @@ _FROM_LINGUA = {"nb": "no"}
 
 def script_of(text: str) -> str | None:
     """"latin", "cyrillic" or None, by the majority of the letters."""
+    if text.isascii():  # most requests: no per-character loop
+        return "latin" if any(ch.isalpha() for ch in text) else None
     latin = cyrillic = 0
     for ch in text:
         if ch.isalpha():
@@ -66,6 +68,19 @@ def script_of(text: str) -> str | None:
     if not latin and not cyrillic:
         return None
     return "latin" if latin >= cyrillic else "cyrillic"
+
+
+# The fastText codes whose group is decided per script: only texts that may reach one of them
+# need ``script_of`` (a pass over every character).
+_SCRIPTED = frozenset().union(*(group.triggers for group in GROUPS if group.script is not None))
+
+
+def script_needed(candidates: Sequence[tuple[str, float]]) -> bool:
+    """Whether ``group_for`` may look at the script for these candidates."""
+    if not candidates:
+        return False
+    looked_at = candidates if candidates[0][1] < UNSURE else candidates[:1]
+    return any(code in _SCRIPTED for code, _score in looked_at)
 
 
 def group_for(candidates: Sequence[tuple[str, float]], script: str | None) -> tuple[Group, frozenset[str]] | None:

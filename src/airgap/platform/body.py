@@ -16,13 +16,22 @@ from airgap.platform.errors import BadRequest, PayloadTooLarge, UnsupportedMedia
 JSON_TYPES = {"application/json", "text/json"}
 
 
+def _header(request: Request, name: bytes) -> str | None:
+    """The first value of header ``name`` (lower case), read from the ASGI scope: what
+    ``request.headers.get`` answers, without building its mapping on every request."""
+    for key, value in request.scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
 def media_type(request: Request) -> str:
-    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return (_header(request, b"content-type") or "").split(";", 1)[0].strip().lower()
 
 
 async def read_bytes(request: Request, limit: int) -> bytes:
     """The whole body, refusing anything over ``limit`` bytes, chunked uploads included."""
-    declared = request.headers.get("content-length")
+    declared = _header(request, b"content-length")
     if declared is not None:
         try:
             size = int(declared)

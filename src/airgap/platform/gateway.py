@@ -33,7 +33,6 @@ import os
 from collections.abc import Sequence
 from typing import Protocol
 
-from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from airgap.platform import health
@@ -41,7 +40,7 @@ from airgap.platform.context import Reading, RequestContext
 from airgap.platform.errors import ApiError, ServiceUnavailable
 from airgap.platform.metering import UsageRecorder
 from airgap.platform.responses import JSONResponse, error_response
-from airgap.platform.route_index import ExpressTable
+from airgap.platform.route_index import ExpressRequest, ExpressTable
 from airgap.platform.runtime import Hosted, Runtime
 
 log = logging.getLogger("airgap.gateway")
@@ -261,7 +260,7 @@ class GatewayMiddleware:
         route, endpoint = target
         scope["route"], scope["endpoint"], scope["path_params"] = route, endpoint, {}
         try:
-            response = await endpoint(Request(scope, receive, send_wrapper))
+            response = await endpoint(ExpressRequest(scope, receive, send_wrapper))
         except ApiError as error:  # as the app's ApiError handler renders it; anything else goes up as from FastAPI
             response = error_response(error, self.runtime.dialects.for_request(path, scope.get("query_string", b"")))
         await response(scope, receive, send_wrapper)

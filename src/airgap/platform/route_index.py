@@ -25,6 +25,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, NoMatchFound
@@ -78,6 +79,27 @@ class RouteIndex(BaseRoute):
 
     def url_path_for(self, name: str, /, **path_params: Any) -> Any:
         raise NoMatchFound(name, path_params)
+
+
+_QUERY_LIMIT = 256
+_queries: dict[bytes, QueryParams] = {}
+
+
+class ExpressRequest(Request):
+    """The ``Request`` an express endpoint gets: its query parsed once per distinct query string
+    (clients send the same ``api-version=...`` again and again; parsing it costs more than the
+    lookup). ``QueryParams`` is immutable, so requests can share one."""
+
+    @property
+    def query_params(self) -> QueryParams:
+        raw = self.scope["query_string"]
+        params = _queries.get(raw)
+        if params is None:
+            params = QueryParams(raw)
+            if len(_queries) >= _QUERY_LIMIT:
+                _queries.clear()  # ids or free text in queries must not grow it for ever
+            _queries[raw] = params
+        return params
 
 
 def express(endpoint: E) -> E:

@@ -135,6 +135,8 @@ class _BookingRecorder:
 
     async def record(self, ctx: RequestContext) -> None:
         await self.inner.record(ctx)
+        if not self.book.used:
+            return  # no licence with a quota: nothing to count
         meters: dict[str, float] = {}
         for reading in ctx.readings:
             meters[reading.meter] = meters.get(reading.meter, 0.0) + reading.quantity

@@ -198,7 +198,7 @@ class Journal:
             if self._closed:
                 raise RuntimeError("journal closed")
             # Stamped and chained under the lock so that the queue is in time and chain order.
-            when = (time or self._clock()).astimezone(timezone.utc)
+            when = self._clock() if time is None else time.astimezone(timezone.utc)  # the clock gives UTC
             rec["time"] = when.isoformat()
             # A record never goes to a file older than the newest one (a clock stepping back),
             # so files stay in chain order.
