@@ -84,10 +84,11 @@ def new_request_id() -> str:
     global _random, _taken
     if _taken >= len(_random):
         _random, _taken = os.urandom(4096), 0
-    n = int.from_bytes(_random[_taken:_taken + 16], "big")
+    b = bytearray(_random[_taken:_taken + 16])
     _taken += 16
-    n = (n & ~(0xF000 << 64) | (0x4000 << 64)) & ~(0xC000 << 48) | (0x8000 << 48)
-    h = f"{n:032x}"
+    b[6] = b[6] & 0x0F | 0x40  # version 4
+    b[8] = b[8] & 0x3F | 0x80  # RFC 4122 variant
+    h = b.hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
