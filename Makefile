@@ -77,6 +77,7 @@ bench: install-test
 # of ../shared/perf, alternating rounds, wrk at c=16 and c=64, 1 and 2 workers; prints the ratios.
 bench-platform: install-test
 	$(BIN)/python bench/platform_overhead.py
+	$(BIN)/python bench/platform_inprocess.py
 
 # Quality on the held-out evaluation sets (tests/data/quality): every tests/quality module's figures.
 bench-quality: install-test
