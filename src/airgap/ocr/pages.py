@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
+from airgap.ocr.pdfium_lock import PDFIUM
 from airgap.ocr.settings import DEFAULT_PAGE_MEMORY_MB
 from airgap.ocr.types import Line, Word, rectangle
 from airgap.platform.errors import BadRequest
@@ -296,7 +297,8 @@ def _open_pdf(data: bytes):
     import pypdfium2 as pdfium
 
     try:
-        return pdfium.PdfDocument(data)
+        with PDFIUM:
+            return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise BadRequest(f"The PDF could not be opened ({exc}); it may be corrupt or password-protected.",
                          code="InvalidImageFormat") from None
@@ -307,15 +309,17 @@ def _pdf_numbers(data: bytes, ranges, spec) -> list[int]:
 
     pdf = _open_pdf(data)
     try:
-        numbers = selected(len(pdf), ranges, spec)
-        for number in numbers:  # the page's box, without loading or rendering the page
-            width, height = pdf.get_page_size(number - 1)
-            _check_pdf_size(width, height, number)
+        with PDFIUM:
+            numbers = selected(len(pdf), ranges, spec)
+            for number in numbers:  # the page's box, without loading or rendering the page
+                width, height = pdf.get_page_size(number - 1)
+                _check_pdf_size(width, height, number)
         return numbers
     except pdfium.PdfiumError as exc:
         raise BadRequest(f"A page of the PDF could not be read ({exc}).", code="InvalidImageFormat") from None
     finally:
-        pdf.close()
+        with PDFIUM:
+            pdf.close()
 
 
 def _pdf_pages(data: bytes, numbers: list[int], budget: int) -> Iterator[PageSource]:
@@ -325,29 +329,32 @@ def _pdf_pages(data: bytes, numbers: list[int], budget: int) -> Iterator[PageSou
     try:
         for number in numbers:
             try:
-                page = pdf[number - 1]
-                try:
-                    width, height = page.get_size()
-                    _check_pdf_size(width, height, number)
-                    lines = _text_layer(page)
-                    if lines:
-                        source: PageSource = TextLayerPage(number, round(width / 72, 4), round(height / 72, 4), lines)
-                    else:  # a scanned page: no text layer, read the picture
-                        # At RENDER_DPI, or less where the page's work would not fit the budget
-                        # (page size x dpi, known before rendering).
-                        dpi = RENDER_DPI * working_scale(width * height * (RENDER_DPI / 72) ** 2, budget)
-                        image = page.render(scale=dpi / 72, grayscale=True).to_pil()
-                        source = ImagePage(number, image, unit_per_pixel=1 / dpi, unit="inch",
-                                           size=(round(width / 72, 4), round(height / 72, 4)))
-                        del image
-                finally:
-                    page.close()
+                with PDFIUM:  # per page, never across the yield: the reader OCRs the page meanwhile
+                    page = pdf[number - 1]
+                    try:
+                        width, height = page.get_size()
+                        _check_pdf_size(width, height, number)
+                        lines = _text_layer(page)
+                        if lines:
+                            source: PageSource = TextLayerPage(number, round(width / 72, 4), round(height / 72, 4),
+                                                               lines)
+                        else:  # a scanned page: no text layer, read the picture
+                            # At RENDER_DPI, or less where the page's work would not fit the budget
+                            # (page size x dpi, known before rendering).
+                            dpi = RENDER_DPI * working_scale(width * height * (RENDER_DPI / 72) ** 2, budget)
+                            image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+                            source = ImagePage(number, image, unit_per_pixel=1 / dpi, unit="inch",
+                                               size=(round(width / 72, 4), round(height / 72, 4)))
+                            del image
+                    finally:
+                        page.close()
             except pdfium.PdfiumError as exc:
                 raise BadRequest(f"A page of the PDF could not be read ({exc}).", code="InvalidImageFormat") from None
             yield source
             del source  # the reader has the page; only one is alive at a time
     finally:
-        pdf.close()
+        with PDFIUM:
+            pdf.close()
 
 
 def _text_layer(page) -> tuple[Line, ...]:

@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterable
 
 from airgap.ocr.grids import Grid, grid_from_cells
+from airgap.ocr.pdfium_lock import PDFIUM
 
 _POINTS_PER_INCH = 72
 
@@ -78,21 +79,24 @@ def pdf_drawings(data: bytes, page_numbers: Iterable[int], marks: bool, barcodes
 
     inch = 1 / RENDER_DPI
     found: dict[int, tuple[list, list]] = {}
-    pdf = pdfium.PdfDocument(data)
+    with PDFIUM:
+        pdf = pdfium.PdfDocument(data)
     try:
         for number in page_numbers:
-            if not 1 <= number <= len(pdf):
-                continue
-            page = pdf[number - 1]
-            try:
-                image = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
-            finally:
-                page.close()
+            with PDFIUM:  # rendering only: the marks and barcodes are found on the image, unlocked
+                if not 1 <= number <= len(pdf):
+                    continue
+                page = pdf[number - 1]
+                try:
+                    image = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
+                finally:
+                    page.close()
             codes = find_barcodes(image)
             page_marks = [Mark(m.selected, scale_polygon(m.polygon, inch),
                                m.confidence)
                           for m in find_marks(image) if not inside_any(m.polygon, codes)] if marks else []
             found[number] = (page_marks, [scaled(c, inch) for c in codes] if barcodes else [])
     finally:
-        pdf.close()
+        with PDFIUM:
+            pdf.close()
     return found

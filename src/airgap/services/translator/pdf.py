@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import ctypes
 import statistics
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from airgap.ocr.pdfium_lock import PDFIUM
 from airgap.services.translator.documents import DocumentToolMissing, DocumentWithoutText, UnsupportedDocument
 
 Translate = Callable[[Sequence[str], bool], list[str]]
@@ -36,8 +36,6 @@ FONT_FILES = (
 ASCENT, DESCENT = 0.93, 0.24
 MIN_FONT_SIZE = 4.0
 SHRINK = 0.92
-# PDFium is not thread-safe and requests run on a pool of threads: every call into it holds this.
-PDFIUM = threading.Lock()
 
 
 class FontMissing(DocumentToolMissing):
