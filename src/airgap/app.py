@@ -12,10 +12,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp
 
 from airgap import __version__
 from airgap.platform import health, lenient, processes, records_routes, route_index, studio, swagger
-from airgap.platform.errors import ApiError, BadRequest, MethodNotAllowed, NotFound
+from airgap.platform.errors import ApiError, BadRequest, MethodNotAllowed, NotFound, unexpected_error
 from airgap.platform.executor import InferencePool
 from airgap.platform.gateway import Gate, GatewayMiddleware
 from airgap.platform.jobs import JobRunner, JobStore, job_root
@@ -81,7 +83,7 @@ def create_app(
             if recorder is not None:
                 recorder.close()
 
-    app = FastAPI(
+    app = PlatformApp(
         title="airgap",
         version=__version__,
         summary="Azure AI services containers, offline. Wire-compatible with the official Azure SDKs.",
@@ -105,10 +107,32 @@ def create_app(
 
     express = route_index.install(app)  # routes found by path, not by a walk; @express endpoints called directly
     _install_error_handlers(app, runtime)
-    app.add_middleware(GatewayMiddleware, runtime=runtime, gates=gates, recorder=recorder, express=express)
-    app.add_middleware(MetricsMiddleware)
-    app.add_middleware(lenient.LenientMiddleware)  # outermost: path and query names in canonical case
+    app.platform_middleware = [
+        Middleware(lenient.LenientMiddleware),  # outermost: path and query names in canonical case
+        Middleware(MetricsMiddleware),
+        Middleware(GatewayMiddleware, runtime=runtime, gates=gates, recorder=recorder, express=express),
+    ]
     return app
+
+
+class PlatformApp(FastAPI):
+    """FastAPI with the platform's middleware (``platform_middleware``, outermost first) around its
+    own layers rather than inside them.
+
+    FastAPI wraps user middleware in its server-error, exception-telemetry and body-limit layers;
+    on a request as short as a one-document detection those pass-through layers cost about as much
+    as the detection. Outside them, the gateway's express lane (``route_index.py``) reaches an
+    endpoint past all of them; everything else still goes through every FastAPI layer, with the
+    handlers ``_install_error_handlers`` installs. The gateway therefore answers an express
+    endpoint's unforeseen exception itself, as the server-error handler would."""
+
+    platform_middleware: list[Middleware] = []
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app = super().build_middleware_stack()
+        for cls, args, kwargs in reversed(self.platform_middleware):
+            app = cls(app, *args, **kwargs)
+        return app
 
 
 def host(runtime: Runtime, service: Service) -> None:
@@ -179,8 +203,4 @@ def _install_error_handlers(app: FastAPI, runtime: Runtime) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("Unhandled error on %s %s", request.method, request.url.path)
-        error = ApiError(
-            "The server failed while handling this request; the error is in the server log.",
-            code="InternalServerError",
-        )
-        return respond(request, error)
+        return respond(request, unexpected_error())

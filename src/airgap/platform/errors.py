@@ -51,6 +51,12 @@ class ApiError(Exception):
         self.headers = dict(headers or {})
 
 
+def unexpected_error() -> ApiError:
+    """What a client is told of a failure the code did not foresee (the details go to the log)."""
+    return ApiError("The server failed while handling this request; the error is in the server log.",
+                    code="InternalServerError")
+
+
 class BadRequest(ApiError):
     status = 400
     code = "InvalidRequest"

@@ -37,7 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from airgap.platform import health
 from airgap.platform.context import Reading, RequestContext
-from airgap.platform.errors import ApiError, ServiceUnavailable
+from airgap.platform.errors import ApiError, ServiceUnavailable, unexpected_error
 from airgap.platform.metering import UsageRecorder
 from airgap.platform.responses import JSONResponse, error_response
 from airgap.platform.route_index import ExpressRequest, ExpressTable
@@ -262,8 +262,14 @@ class GatewayMiddleware:
         scope["route"], scope["endpoint"], scope["path_params"] = route, endpoint, {}
         try:
             response = await endpoint(ExpressRequest(scope, receive, send_wrapper))
-        except ApiError as error:  # as the app's ApiError handler renders it; anything else goes up as from FastAPI
+        except ApiError as error:  # as the app's ApiError handler renders it
             response = error_response(error, self.runtime.dialects.for_request(path, scope.get("query_string", b"")))
+        except Exception:
+            # FastAPI's server-error layer is inside this middleware (app.PlatformApp): answer as its
+            # handler does, the details to the log only.
+            log.exception("Unhandled error on %s %s", scope["method"], path)
+            response = error_response(unexpected_error(),
+                                      self.runtime.dialects.for_request(path, scope.get("query_string", b"")))
         await response(scope, receive, send_wrapper)
 
     # -- billing now (RequestContext.bill) ----------------------------------------------------

@@ -15,8 +15,8 @@ returns a ``Response``; FastAPI has nothing to solve, validate or convert for it
 machinery (exit stacks, dependency solving, exception wrappers, the router) costs more than a
 short language request itself. The gateway calls such an endpoint directly once the gates have
 passed (``GatewayMiddleware(express=...)``), and renders an ``ApiError`` it raises in the path's
-dialect as the app's handler would; any other exception goes up to the app's server-error
-handler, as from FastAPI. The route stays declared in FastAPI (OpenAPI, 405 for other methods).
+dialect as the app's handler would, and any other exception as the app's server-error handler would
+(the platform's middleware sits outside FastAPI's own layers: ``app.PlatformApp``). The route stays declared in FastAPI (OpenAPI, 405 for other methods).
 """
 
 from __future__ import annotations
