@@ -36,6 +36,7 @@ FILES: dict[str, str] = {
     "ocr.js": _JS,
     "conversations.js": _JS,
     "anomaly.js": _JS,
+    "operations.js": _JS,
 }
 
 # 'self' only: scripts, styles, fetches; blob: for the synthesised audio and the uploaded image

@@ -11,12 +11,12 @@ export function url(path) {
 }
 
 export function storedKey() {
-  try { return localStorage.getItem(KEY_STORAGE) || ""; } catch { return ""; }
+  try { return sessionStorage.getItem(KEY_STORAGE) || ""; } catch { return ""; }
 }
 
 export function storeKey(key) {
   try {
-    if (key) localStorage.setItem(KEY_STORAGE, key); else localStorage.removeItem(KEY_STORAGE);
+    if (key) sessionStorage.setItem(KEY_STORAGE, key); else sessionStorage.removeItem(KEY_STORAGE);
   } catch { /* storage disabled: the key lives in the field only */ }
 }
 

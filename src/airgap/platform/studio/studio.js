@@ -7,6 +7,7 @@ import * as speech from "./speech.js";
 import * as ocr from "./ocr.js";
 import * as conversations from "./conversations.js";
 import * as anomaly from "./anomaly.js";
+import * as operations from "./operations.js";
 
 // Service name (as /ready lists it) -> its page. Services without a page here are not shown.
 const PAGES = [
@@ -17,6 +18,11 @@ const PAGES = [
   { service: "document", id: "document", title: "Document layout", init: () => ocr.init("document") },
   { service: "conversations", id: "conversations", title: "Conversations", init: conversations.init },
   { service: "anomaly", id: "anomaly", title: "Anomaly Detector", init: anomaly.init },
+];
+
+// Pages about the server itself, shown whatever it hosts, in their own tab list after the services'.
+const SERVER_PAGES = [
+  { id: "operations", title: "Operations", init: operations.init },
 ];
 
 const started = new Set();
@@ -39,8 +45,8 @@ function setUpKey() {
 function show(id) {
   const page = hosted.find((p) => p.id === id) || hosted[0];
   if (!page) return;
-  for (const p of PAGES) $(`page-${p.id}`).hidden = p !== page;
-  for (const tab of $("nav").querySelectorAll("button")) {
+  for (const p of [...PAGES, ...SERVER_PAGES]) $(`page-${p.id}`).hidden = p !== page;
+  for (const tab of document.querySelectorAll("#nav button, #nav-server button")) {
     tab.setAttribute("aria-current", tab.dataset.page === page.id ? "page" : "false");
   }
   if (!started.has(page.id)) {
@@ -66,17 +72,16 @@ async function start() {
   }
   const names = Object.keys(state.services || {});
   hosted = PAGES.filter((p) => names.includes(p.service));
-  const nav = $("nav");
-  for (const page of hosted) {
+  const tabFor = (page) => {
     const tab = el("button", { type: "button", "data-page": page.id, text: page.title });
     tab.addEventListener("click", () => { location.hash = page.id; });
-    nav.append(tab);
-  }
-  if (!hosted.length) {
-    $("server-state").textContent = `This server hosts no service the Studio has a page for (${names.join(", ") || "none"}).`;
-    return;
-  }
-  reportState(state);
+    return tab;
+  };
+  $("nav").append(...hosted.map(tabFor));
+  $("nav-server").append(...SERVER_PAGES.map(tabFor));
+  if (hosted.length) reportState(state);
+  else $("server-state").textContent = `This server hosts no service the Studio has a page for (${names.join(", ") || "none"}).`;
+  hosted = [...hosted, ...SERVER_PAGES];
   window.addEventListener("hashchange", () => show(location.hash.slice(1)));
   show(location.hash.slice(1));
 }
