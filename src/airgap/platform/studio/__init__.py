@@ -37,6 +37,9 @@ FILES: dict[str, str] = {
     "conversations.js": _JS,
     "anomaly.js": _JS,
     "operations.js": _JS,
+    "label.js": _JS,
+    "project.js": _JS,
+    "zip.js": _JS,
 }
 
 # 'self' only: scripts, styles, fetches; blob: for the synthesised audio and the uploaded image

@@ -8,6 +8,7 @@ import * as ocr from "./ocr.js";
 import * as conversations from "./conversations.js";
 import * as anomaly from "./anomaly.js";
 import * as operations from "./operations.js";
+import * as label from "./label.js";
 
 // Service name (as /ready lists it) -> its page. Services without a page here are not shown.
 const PAGES = [
@@ -16,6 +17,7 @@ const PAGES = [
   { service: "speech", id: "speech", title: "Speech", init: speech.init },
   { service: "vision", id: "vision", title: "Vision Read", init: () => ocr.init("vision") },
   { service: "document", id: "document", title: "Document layout", init: () => ocr.init("document") },
+  { service: "document", id: "label", title: "Label documents", init: label.init },
   { service: "conversations", id: "conversations", title: "Conversations", init: conversations.init },
   { service: "anomaly", id: "anomaly", title: "Anomaly Detector", init: anomaly.init },
 ];

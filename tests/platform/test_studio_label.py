@@ -1,0 +1,344 @@
+"""The Studio's Label tab (issue 18) in headless Chromium against a running document server.
+
+Two generated delivery notes are opened in the page, read with prebuilt-layout and labelled with
+the mouse as a user would: words clicked one by one, words taken by drawing a region round them,
+and a region drawn over an empty signature box. The page's files are then checked against the
+formats of Azure's Document Intelligence Studio (fields.json, <doc>.labels.json one value per word
+with boxes in page fractions, a region as labelType "region", <doc>.ocr.json the layout operation),
+a model is built from the page (base64Source) and tested on a third note, and the downloaded
+project, unpacked into the shared mount, builds the same model through the Form Recognizer SDK.
+Opened again in a fresh page, the saved files give back the same labels.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from azure.ai.formrecognizer import DocumentAnalysisClient, DocumentModelAdministrationClient
+from azure.core.credentials import AzureKeyCredential
+from PIL import Image, ImageDraw, ImageFont
+
+from airgap.platform.studio import FILES
+from tests.support import cdp
+from tests.support.server import ServerProcess
+
+FONT = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 28)
+SIZE = (1000, 640)
+VALUE_X = 360
+ROWS = {"Customer": 170, "OrderNumber": 250}
+SIGNATURE_BOX = (360, 420, 760, 520)  # an empty box: labelled as a region
+NOTES = [
+    ("note1.png", {"Customer": "Alice Martin", "OrderNumber": "PO-10482"}, (0, 0)),
+    ("note2.png", {"Customer": "Robert Chen", "OrderNumber": "PO-20931"}, (8, -6)),
+    ("note3.png", {"Customer": "Olivia Brown", "OrderNumber": "PO-60318"}, (-10, 12)),  # tested, not labelled
+]
+LABELS_SCHEMA = "https://schema.cognitiveservices.azure.com/formrecognizer/2021-03-01/labels.json"
+FIELDS_SCHEMA = "https://schema.cognitiveservices.azure.com/formrecognizer/2021-03-01/fields.json"
+
+
+def render(values: dict[str, str], shift: tuple[int, int]) -> tuple[bytes, dict[str, list[tuple[int, int, int, int]]]]:
+    """The note as PNG, and each value's word boxes in pixels (where the test will click)."""
+    image = Image.new("L", SIZE, 255)
+    draw = ImageDraw.Draw(image)
+    dx, dy = shift
+    draw.text((60 + dx, 50 + dy), "HARBOR FREIGHT DELIVERY NOTE", font=FONT, fill=0)
+    draw.text((60 + dx, ROWS["Customer"] + dy), "Customer:", font=FONT, fill=0)
+    draw.text((60 + dx, ROWS["OrderNumber"] + dy), "Order number:", font=FONT, fill=0)
+    draw.text((60 + dx, 440 + dy), "Signature:", font=FONT, fill=0)
+    left, top, right, bottom = SIGNATURE_BOX
+    draw.rectangle((left + dx, top + dy, right + dx, bottom + dy), outline=0, width=2)
+    draw.text((60 + dx, 580 + dy), "Keep this note with the goods", font=FONT, fill=0)
+    boxes: dict[str, list[tuple[int, int, int, int]]] = {}
+    for key, y in ROWS.items():
+        x = VALUE_X
+        for word in values[key].split():
+            draw.text((x + dx, y + dy), word, font=FONT, fill=0)
+            boxes.setdefault(key, []).append(draw.textbbox((x + dx, y + dy), word, font=FONT))
+            x += int(FONT.getlength(word + " "))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue(), boxes
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("studio-label")
+    (folder / "shared").mkdir()
+    running = ServerProcess(settings=["Services=document", f"Mounts:Shared={folder / 'shared'}"],
+                            log_path=folder / "server.log")
+    with running:
+        running.folder = folder
+        yield running
+
+
+@pytest.fixture
+def browser(tmp_path):
+    if cdp.chromium() is None:
+        pytest.skip("headless Chromium is not installed (apt-get install chromium; "
+                    "make install-test does it from deploy/debian-packages-test.txt)")
+    chrome = cdp.Browser(tmp_path / "profile")
+    try:
+        yield chrome
+    finally:
+        chrome.close()
+
+
+def _choose_files(browser, selector: str, paths: list[Path]) -> None:
+    root = browser.send("DOM.getDocument")["root"]["nodeId"]
+    node = browser.send("DOM.querySelector", nodeId=root, selector=selector)["nodeId"]
+    browser.send("DOM.setFileInputFiles", nodeId=node, files=[str(p) for p in paths])
+
+
+def _open_label_tab(browser, url: str) -> None:
+    browser.open(url + "/studio#label")
+    browser.wait_for("document.body.dataset.studio === 'started' && !document.getElementById('page-label').hidden")
+
+
+def _screen(browser, x: float, y: float) -> tuple[float, float]:
+    """A point of the page (its unit: pixels of the image) -> where it is on screen in the canvas."""
+    left, top, scale = browser.evaluate("""(() => { const c = document.getElementById('label-canvas');
+        c.scrollIntoView({block: 'center'}); const r = c.getBoundingClientRect();
+        return [r.x, r.y, r.width / Number(c.dataset.pageWidth)]; })()""")
+    return left + x * scale, top + y * scale
+
+
+def _mouse(browser, kind: str, point: tuple[float, float]) -> None:
+    browser.send("Input.dispatchMouseEvent", type=kind, x=point[0], y=point[1], button="left",
+                 buttons=0 if kind == "mouseReleased" else 1, clickCount=1)
+
+
+def _click_word(browser, box) -> None:
+    point = _screen(browser, (box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+    _mouse(browser, "mousePressed", point)
+    _mouse(browser, "mouseReleased", point)
+
+
+def _drag(browser, left: float, top: float, right: float, bottom: float) -> None:
+    start, end = _screen(browser, left, top), _screen(browser, right, bottom)
+    _mouse(browser, "mousePressed", start)
+    middle = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
+    for point in (middle, end):
+        browser.send("Input.dispatchMouseEvent", type="mouseMoved", x=point[0], y=point[1], button="left", buttons=1)
+    _mouse(browser, "mouseReleased", end)
+
+
+_KEYS = {"Home": 36, "ArrowRight": 39, " ": 32}
+
+
+def _key(browser, key: str) -> None:
+    code = {"Home": "Home", "ArrowRight": "ArrowRight", " ": "Space"}[key]
+    for kind in ("keyDown", "keyUp"):
+        browser.send("Input.dispatchKeyEvent", type=kind, key=key, code=code, windowsVirtualKeyCode=_KEYS[key])
+
+
+def _key_to_word(browser, text: str) -> None:
+    """Focus the page, walk the words with the arrow keys until ``text``, and press Space."""
+    browser.evaluate("document.getElementById('label-canvas').focus()")
+    _key(browser, "Home")
+    for _ in range(40):
+        if browser.evaluate("document.getElementById('label-status').textContent").endswith(f": {text}"):
+            _key(browser, " ")
+            return
+        _key(browser, "ArrowRight")
+    raise AssertionError(f"the arrow keys never reached {text!r}")
+
+
+def _around(boxes, margin: int = 12) -> tuple[int, int, int, int]:
+    return (min(b[0] for b in boxes) - margin, min(b[1] for b in boxes) - margin,
+            max(b[2] for b in boxes) + margin, max(b[3] for b in boxes) + margin)
+
+
+def _choose_field(browser, index: int) -> None:
+    browser.click(f"#label-field-{index}")
+
+
+def _choose_doc(browser, name: str) -> None:
+    browser.click(f'#label-docs button[data-doc="{name}"]')
+    browser.wait_for(f"document.getElementById('label-canvas') && document.querySelector"
+                     f"('#label-docs button[data-doc=\"{name}\"]').getAttribute('aria-pressed') === 'true'")
+
+
+def _labels(browser) -> dict:
+    return json.loads(browser.evaluate("document.getElementById('label-json').textContent"))
+
+
+def _capture_downloads(browser) -> None:
+    browser.evaluate("""window.exported = []; const made = URL.createObjectURL;
+        URL.createObjectURL = (blob) => { window.exported.push(blob); return made(blob); };
+        HTMLAnchorElement.prototype.click = function () { window.exportedName = this.download; };""")
+
+
+def _downloaded_zip(browser) -> dict[str, bytes]:
+    encoded = browser.evaluate("""(() => { const zips = window.exported.filter(b => b.type === 'application/zip');
+        return zips[zips.length - 1].arrayBuffer().then(buffer => { const bytes = new Uint8Array(buffer);
+        let text = ''; for (const b of bytes) text += String.fromCharCode(b); return btoa(text); }); })()""")
+    with zipfile.ZipFile(io.BytesIO(base64.b64decode(encoded))) as archive:
+        assert archive.testzip() is None  # every CRC the page wrote is right
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def _table(browser, box_id: str) -> dict[str, list[str]]:
+    return browser.evaluate(f"""Object.fromEntries([...document.querySelectorAll('#{box_id} tbody tr')]
+        .map(r => [r.cells[0].textContent, [...r.cells].slice(1).map(c => c.textContent)]))""")
+
+
+def test_label_build_and_test_in_a_real_browser(server, browser, tmp_path):
+    assert {"label.js", "project.js", "zip.js"} <= set(FILES)
+    notes = {}
+    for name, values, shift in NOTES:
+        png, boxes = render(values, shift)
+        (tmp_path / name).write_bytes(png)
+        notes[name] = {"png": png, "boxes": boxes, "values": values, "shift": shift}
+
+    _open_label_tab(browser, server.url)
+    tabs = browser.evaluate("[...document.querySelectorAll('#nav button')].map(b => b.textContent)")
+    assert tabs == ["Document layout", "Label documents"]
+    _choose_files(browser, "#label-files", [tmp_path / "note1.png", tmp_path / "note2.png"])
+    browser.wait_for("document.body.dataset.label === 'idle' && [...document.querySelectorAll('#label-docs button')]"
+                     ".filter(b => b.textContent.includes('0 labelled')).length === 2")
+
+    for name, kind in (("Customer", "string"), ("OrderNumber", "string"), ("Signature", "signature")):
+        browser.type_into("#label-field-name", name)
+        browser.evaluate(f"document.getElementById('label-field-type').value = {json.dumps(kind)}")
+        browser.click("#label-field-add")
+    assert browser.evaluate("[...document.querySelectorAll('#label-fields li')].map(l => l.dataset.field)") == \
+        ["Customer", "OrderNumber", "Signature"]
+
+    # note1: the customer's two words clicked, the order number taken with a region round it, the
+    # empty signature box drawn as a region; a word clicked twice is labelled, then not.
+    _choose_doc(browser, "note1.png")
+    first = notes["note1.png"]
+    _choose_field(browser, 0)
+    _key_to_word(browser, "Alice")  # the keyboard's way: arrows to the word, Space to label it
+    assert browser.evaluate("document.getElementById('label-status').textContent").endswith(": Alice (Customer)")
+    _click_word(browser, first["boxes"]["Customer"][1])
+    _click_word(browser, first["boxes"]["OrderNumber"][0])
+    _click_word(browser, first["boxes"]["OrderNumber"][0])
+    assert [l["label"] for l in _labels(browser)["labels"]] == ["Customer"]
+    _choose_field(browser, 1)
+    _drag(browser, *_around(first["boxes"]["OrderNumber"]))
+    _choose_field(browser, 2)
+    _drag(browser, *SIGNATURE_BOX)
+    # note2: the customer by a region, the order number by a click.
+    _choose_doc(browser, "note2.png")
+    second = notes["note2.png"]
+    dx, dy = second["shift"]
+    _choose_field(browser, 0)
+    _drag(browser, *_around(second["boxes"]["Customer"]))
+    _choose_field(browser, 1)
+    _click_word(browser, second["boxes"]["OrderNumber"][0])
+    _choose_field(browser, 2)
+    _drag(browser, SIGNATURE_BOX[0] + dx, SIGNATURE_BOX[1] + dy, SIGNATURE_BOX[2] + dx, SIGNATURE_BOX[3] + dy)
+    shown = browser.evaluate("Object.fromEntries([...document.querySelectorAll('#label-fields li')]"
+                             ".map(l => [l.dataset.field, l.querySelector('.label-value').textContent]))")
+    assert shown == {"Customer": "Robert Chen", "OrderNumber": "PO-20931", "Signature": "(region)"}
+
+    # The project's files, downloaded as the zip for the shared mount.
+    _capture_downloads(browser)
+    browser.click("#label-download")
+    browser.wait_for("window.exportedName === 'labelled-project.zip'")
+    files = _downloaded_zip(browser)
+    assert set(files) == {"fields.json", "note1.png", "note2.png", *(f"note{i}.png.{k}.json" for i in (1, 2)
+                                                                   for k in ("labels", "ocr"))}
+    assert files["note1.png"] == first["png"]
+    fields = json.loads(files["fields.json"])
+    assert fields == {"$schema": FIELDS_SCHEMA, "definitions": {}, "fields": [
+        {"fieldKey": "Customer", "fieldType": "string", "fieldFormat": "not-specified"},
+        {"fieldKey": "OrderNumber", "fieldType": "string", "fieldFormat": "not-specified"},
+        {"fieldKey": "Signature", "fieldType": "signature", "fieldFormat": "not-specified"}]}
+    for name in ("note1.png", "note2.png"):
+        note = notes[name]
+        ocr = json.loads(files[f"{name}.ocr.json"])
+        assert ocr["status"] == "succeeded" and ocr["analyzeResult"]["modelId"] == "prebuilt-layout"
+        page = ocr["analyzeResult"]["pages"][0]
+        assert (page["width"], page["height"], page["unit"]) == (*SIZE, "pixel")
+        labels = json.loads(files[f"{name}.labels.json"])
+        assert labels["$schema"] == LABELS_SCHEMA and labels["document"] == name
+        by_field = {l["label"]: l for l in labels["labels"]}
+        assert set(by_field) == {"Customer", "OrderNumber", "Signature"}
+        polygons = {w["content"]: w["polygon"] for w in page["words"]}
+        for key in ROWS:
+            label = by_field[key]
+            assert "labelType" not in label  # words, Azure's default
+            # One value per word, in reading order; its box is the layout word's polygon over the page size.
+            assert [v["text"] for v in label["value"]] == note["values"][key].split()
+            for value, drawn in zip(label["value"], note["boxes"][key], strict=True):
+                assert value["page"] == 1 and len(value["boundingBoxes"]) == 1
+                box = value["boundingBoxes"][0]
+                expected = [v / SIZE[i % 2] for i, v in enumerate(polygons[value["text"]])]
+                assert box == pytest.approx(expected, abs=1e-9)
+                assert min(box[0::2]) == pytest.approx(drawn[0] / SIZE[0], abs=0.01)
+                assert min(box[1::2]) == pytest.approx(drawn[1] / SIZE[1], abs=0.02)
+        signature = by_field["Signature"]
+        assert signature["labelType"] == "region" and len(signature["value"]) == 1
+        [value] = signature["value"]
+        assert value["text"] == "" and value["page"] == 1
+        left, top, right, bottom = SIGNATURE_BOX
+        sx, sy = note["shift"]
+        x0, y0, x1, y1 = (left + sx) / SIZE[0], (top + sy) / SIZE[1], (right + sx) / SIZE[0], (bottom + sy) / SIZE[1]
+        assert value["boundingBoxes"][0] == pytest.approx([x0, y0, x1, y0, x1, y1, x0, y1], abs=0.005)
+    assert _labels(browser) == json.loads(files["note2.png.labels.json"])  # what the page shows is the file
+
+    # Build from the page (the files zipped in base64Source), then test on the third note.
+    browser.type_into("#label-model-id", "studio-notes")
+    browser.click("#label-build")
+    built = browser.wait_for("document.querySelector('#label-build-readable table') && "
+                             "document.getElementById('label-build-readable').innerText")
+    assert "Model studio-notes built" in built
+    schema = _table(browser, "label-build-readable")
+    assert {k: v[0] for k, v in schema.items()} == {"Customer": "string", "OrderNumber": "string",
+                                                    "Signature": "signature"}
+    sent = browser.evaluate("document.getElementById('label-build-request').textContent")
+    assert sent.startswith("POST /documentintelligence/documentModels:build?api-version=2024-11-30")
+    assert '"buildMode": "template"' in sent and "bytes of zip, base64>" in sent
+    assert browser.evaluate("document.getElementById('label-test-model').value") == "studio-notes"
+    _choose_files(browser, "#label-test-file", [tmp_path / "note3.png"])
+    browser.click("#label-test-run")
+    browser.wait_for("!!document.querySelector('#label-test-readable table')")
+    found = _table(browser, "label-test-readable")
+    third = notes["note3.png"]["values"]
+    assert found["Customer"][0] == third["Customer"] and found["OrderNumber"][0] == third["OrderNumber"]
+    assert found["Signature"][0] == "unsigned"  # the box is empty on the third note too
+    assert browser.evaluate("document.querySelectorAll('#label-test-pages canvas').length") == 1
+
+    # The downloaded project, unpacked into the shared mount, is training data as Azure reads a container.
+    folder = server.folder / "shared" / "studio-notes"
+    folder.mkdir()
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    key = AzureKeyCredential("unused")
+    DocumentModelAdministrationClient(server.url, key).begin_build_document_model(
+        "template", blob_container_url=folder.as_uri(), model_id="studio-notes-mount").result()
+    result = DocumentAnalysisClient(server.url, key).begin_analyze_document(
+        "studio-notes-mount", notes["note3.png"]["png"]).result()
+    assert result.documents[0].fields["Customer"].value == third["Customer"]
+    assert result.documents[0].fields["OrderNumber"].value == third["OrderNumber"]
+
+    fetched = [u for u in browser.requested if not u.startswith(("blob:", "data:"))]
+    assert fetched and all(u.startswith(server.url + "/") for u in fetched), fetched
+    assert not [m for m in browser.console if "rror" in m], browser.console
+
+    # Opened again in a fresh page (files only, no documents: the words are written from ocr.json),
+    # the saved files give back the same project.
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    for name, data in files.items():
+        if name.endswith(".json"):
+            (saved / name).write_bytes(data)
+    browser.open("about:blank")
+    _open_label_tab(browser, server.url)
+    _choose_files(browser, "#label-files", sorted(saved.iterdir()))
+    browser.wait_for("document.querySelectorAll('#label-docs button').length === 2")
+    assert browser.evaluate("[...document.querySelectorAll('#label-fields li')].map(l => l.dataset.field)") == \
+        ["Customer", "OrderNumber", "Signature"]
+    _choose_doc(browser, "note1.png")
+    assert _labels(browser) == json.loads(files["note1.png.labels.json"])
+    _capture_downloads(browser)
+    browser.click("#label-download")
+    browser.wait_for("window.exportedName === 'labelled-project.zip'")
+    assert _downloaded_zip(browser) == {n: d for n, d in files.items() if n.endswith(".json")}
