@@ -56,7 +56,36 @@ ROLES = (
     "pediatrician", "paediatrician", "dermatologist", "neurologist", "oncologist", "anesthesiologist",
     "anaesthetist", "obstetrician", "gynecologist", "orthopedist", "specialist", "practitioner",
     "nurse practitioner", "general practitioner", "physician assistant", "medic", "carer", "outpatient",
-    "inpatient", "donor",
+    "inpatient", "donor", "radiographer", "sonographer", "phlebotomist", "hygienist", "dental hygienist",
+    "orthodontist", "podiatrist", "chiropractor", "psychotherapist", "audiologist", "urologist", "gastroenterologist",
+    "endocrinologist", "hematologist", "haematologist", "nephrologist", "pulmonologist", "rheumatologist",
+    "ophthalmologist", "pathologist", "internist", "hospitalist", "GP", "EMT", "care worker", "support worker",
+    "healthcare worker", "health visitor", "nursing assistant", "home health aide",
+    # work, trades and services
+    "bookkeeper", "treasurer", "comptroller", "actuary", "appraiser", "surveyor", "realtor", "estate agent",
+    "letting agent", "real estate agent", "property manager", "concierge", "doorman", "security guard",
+    "apprentice", "trainee", "new hire", "freelancer", "foreman", "forewoman", "superintendent", "janitor",
+    "custodian", "bartender", "barista", "waiter", "waitress", "sommelier", "chauffeur", "maid", "gardener",
+    "au pair", "handyman", "locksmith", "postman", "mail carrier", "instructor", "mentor", "mentee", "examiner",
+    "investigator", "interviewer", "interviewee",
+    "board member", "team member", "team leader", "team lead", "crew member", "claims handler", "claims adjuster",
+    "loss adjuster", "financial advisor", "financial adviser", "advisor", "adviser", "account manager",
+    "teammate", "classmate", "coworker", "co-worker", "housemate", "proprietor", "franchisee", "signatory",
+    "cosigner", "co-signer", "co-applicant", "co-borrower", "co-owner", "landowner", "retiree", "pensioner",
+    "veteran", "homemaker", "jobseeker", "job seeker", "graduate student", "undergraduate", "postdoc",
+    "alumnus", "alumna", "registrar", "magistrate", "bailiff", "coroner", "stenographer", "caller",
+    "attendee", "participant", "exhibitor", "commuter", "motorist", "pedestrian", "bystander",
+    "eyewitness", "whistleblower", "informant", "requester", "requestor", "addressee", "merchant", "purchaser",
+    # legal parties
+    "co-defendant", "litigant", "testator", "decedent", "executrix", "licensee", "licensor", "assignee",
+    "assignor", "grantor", "grantee", "mortgagor", "mortgagee", "settlor", "legal guardian", "inmate", "prisoner",
+    "detainee", "parolee", "offender", "probation officer", "parole officer", "lodger", "landlady",
+    # family
+    "sibling", "stepchild", "stepsister", "stepbrother", "half-brother", "half-sister",
+    "mother-in-law", "father-in-law", "son-in-law", "daughter-in-law", "brother-in-law", "sister-in-law",
+    "mom", "mum", "dad", "grandma", "grandpa", "granny", "auntie", "godmother", "godfather", "godchild",
+    "ex-wife", "ex-husband", "widow", "widower", "newborn", "adolescent", "senior citizen", "great-grandmother",
+    "great-grandfather", "grandkid",
 )
 # Words that make a role more specific and belong to it ("senior engineer", "former manager").
 _ROLE_MODIFIERS = ("senior", "junior", "retired", "former", "lead", "principal", "deputy", "assistant",
@@ -89,9 +118,21 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
 
 
+_DEPARTMENTS = ("sales", "marketing", "procurement", "purchasing", "finance", "accounts", "hr", "human resources",
+                "it", "operations", "engineering", "product", "design", "legal", "compliance", "security", "research",
+                "people", "talent", "support", "customer service", "communications", "strategy", "risk", "nursing",
+                "pharmacy", "radiology", "surgery", "admissions", "facilities", "payroll", "treasury", "audit",
+                "claims", "underwriting", "infrastructure", "data", "logistics", "quality", "training")
 _ROLE_WORDS = _alternation([form for role in ROLES for form in (role, _plural(role))])
-_ROLE = re.compile(rf"(?i:\b(?:(?:{'|'.join(_ROLE_MODIFIERS)})\s+)?(?:{_ROLE_WORDS})\b)"
-                   r"|\bHead of [A-Z][a-z]+(?: and [A-Z][a-z]+)?\b")
+_ROLE = re.compile(rf"(?i:\b(?:(?:{'|'.join(_ROLE_MODIFIERS)})\s+)?(?:(?:co|ex)-)?(?:{_ROLE_WORDS})\b)"
+                   r"|\bHead of [A-Z][a-z]+(?: and [A-Z][a-z]+)?\b"
+                   # a department's head written in lower case: "head of procurement"
+                   rf"|\b[Hh]ead of (?i:{_alternation(_DEPARTMENTS)})\b")
+
+
+def is_role(word: str) -> bool:
+    """Whether ``word`` is a role on its own ("Patient", "nurses", "Attorney")."""
+    return bool(_ROLE.fullmatch(word))
 
 
 def find_roles(text: str) -> Iterator[tuple[int, int]]:
@@ -139,7 +180,18 @@ KNOWN_ORGANIZATIONS = (
     # institutions
     "CERN", "NASA", "NATO", "UNICEF", "UNESCO", "WHO", "IMF", "OPEC", "FIFA", "UEFA", "Interpol", "Europol",
     "Federal Reserve", "European Commission", "World Bank", "Red Cross", "Amnesty International",
-    "Greenpeace", "Oxfam", "FBI", "CIA", "SEC", "FDA", "EPA",
+    "Greenpeace", "Oxfam", "FBI", "CIA", "SEC", "FDA", "EPA", "IRS", "Internal Revenue Service", "HMRC",
+    "HM Revenue & Customs", "DMV", "Department of Motor Vehicles", "DVLA", "Social Security Administration",
+    "USCIS", "Federal Trade Commission", "FTC", "CFPB", "OSHA", "EEOC", "Companies House", "Home Office",
+    # the fictitious companies of Microsoft's and Azure's own documentation and samples, which
+    # customers' test documents and forms reuse
+    "Contoso", "Fabrikam", "Northwind", "Northwind Traders", "Adventure Works", "Tailspin Toys", "Wingtip Toys",
+    "Woodgrove Bank", "Litware", "Proseware", "Fourth Coffee", "Alpine Ski House", "Coho Winery", "Coho Vineyard",
+    "Wide World Importers", "Blue Yonder Airlines", "Trey Research", "Lucerne Publishing", "Margie's Travel",
+    "Humongous Insurance", "Graphic Design Institute", "Southridge Video", "Relecloud", "Lamna Healthcare",
+    "Consolidated Messenger", "City Power & Light", "VanArsdel", "Tailwind Traders", "Bellows College",
+    "A. Datum", "A. Datum Corporation", "Best For You Organics", "First Up Consultants", "Nod Publishers",
+    "School of Fine Art",
     # sports clubs
     "Real Madrid", "Barcelona FC", "FC Barcelona", "Atlético Madrid", "Manchester United", "Manchester City",
     "Liverpool FC", "Chelsea FC", "Arsenal", "Tottenham Hotspur", "Bayern Munich", "Borussia Dortmund",
@@ -170,7 +222,18 @@ _ORG_HEADS = (
     "Library", "Pharmacy", "Medical Group", "Dentistry", "Orthodontics", "Surgery", "Veterinary",
     "Animal Hospital", "Nursing Home", "Care Home", "Senior Living", "Rehabilitation", "Imaging",
     "Diagnostics", "Therapeutics", "Biotech", "Robotics", "Electronics", "Manufacturing", "Engineering",
-    "Architects", *_MEDICAL_HEADS,
+    "Architects", "Importers", "Exporters", "Distributors", "Wholesale", "Research", "Estates", "Aerospace",
+    "Aviation", "Travel", "Tours", "Works", "Entertainment", "Productions", "Pictures", "Recruitment", "Staffing",
+    "Chemicals", "Materials", "Textiles", "Printing", "Packaging", "Rentals", "Catering", "Hospitality", "Roofing",
+    "Landscaping", "Opticians", "Optical", "Dynamics", "Semiconductor", "Semiconductors", "Microsystems",
+    "Biosciences", "Life Sciences", "Pharma", "Physicians", "Surgical", "Orthopedics", "Orthopaedics", "Urgent Care",
+    "Eye Care", "Wellness", "Chiropractic", "Physiotherapy", "Hospice", "Lawyers", "Solicitors", "Attorneys",
+    "Chambers", "Accountants", "Wealth Management", "Asset Management", "Securities", "Brokerage", "Lending",
+    "Mortgage", "Mortgages", "Loans", "Payments", "Telecommunications", "Wireless", "Broadband", "Publishers",
+    "Bookstore", "Bookshop", "Garage", "Dealership", "Furniture", "Flooring", "Interiors", "Homes", "Housing",
+    "Nursery", "Daycare", "Preschool", "Kindergarten", "Charity", "Society", "Association", "Federation",
+    "Alliance", "Club", "Cooperative", "Co-op", "Utilities", "Power & Light", "Gas & Electric", "Mining", "Steel",
+    "Couriers", "Removals", "Warehousing", *_MEDICAL_HEADS,
 )
 # Only "&" joins words: with "of" a person would run into the organisation ("Sofia Lind of Riverside ...").
 _NAME_WORD = r"(?:[A-Z][\w'’\-]*\.?|&)"
@@ -186,11 +249,19 @@ _NOT_A_NAME_START = frozenset({"The", "A", "An", "Our", "Your", "My", "Their", "
                                "In", "On", "For", "With", "By", "Dr.", "Mr.", "Mrs.", "Ms."})
 
 
+def organization_head(name: str) -> bool:
+    """Whether a run of capitalised words ends in a company head word ("Wide World Importers")."""
+    return bool(_ORG_SHAPE.fullmatch(name))
+
+
 def find_organizations(text: str) -> Iterator[tuple[int, int, str | None]]:
     """Organisations by name ("Starbucks") or shape ("Acme LLC", "Mercy Medical Center"), with subcategory."""
+    shapes = list(_ORG_SHAPE.finditer(text))
     for m in _KNOWN_ORG.finditer(text):
+        if any(s.start() <= m.start() and m.end() <= s.end() and s.group() != m.group() for s in shapes):
+            continue  # "Northwind" of "Northwind Bakery": the longer name is the company
         yield m.start(), m.end(), "Sports" if m.group() in _SPORTS else None
-    for m in _ORG_SHAPE.finditer(text):
+    for m in shapes:
         start, covered = m.start(), m.group()
         first = covered.split()[0]
         if first in _NOT_A_NAME_START:
@@ -398,6 +469,8 @@ _NOT_A_NAME = _NOT_A_SURNAME | {"Team", "All", "Everyone", "There", "Sir", "Mada
 
 
 _ORG_HEAD_WORDS = frozenset(h for h in _ORG_HEADS if " " not in h)
+# Capitalised words that are never a person's name on their own: cue words, titles, weekdays, months.
+NOT_A_NAME_WORDS = _NOT_A_NAME | _NOT_A_NAME_START
 
 
 def _name_words(text: str, start: int) -> tuple[int, int] | None:
@@ -432,9 +505,21 @@ def find_named_people(text: str) -> Iterator[tuple[int, int]]:
         yield span
 
 
+# A self-introduction in chat, where names go without a capital: "im carlos", "this is priya".
+_INTRODUCTION = re.compile(r"(?i:\b(?:my name is|name's|i['’]m|im|i am|this is|it['’]?s))[ \t]+([a-zà-ÿ]+)\b")
+_LOWER_GIVEN_NAMES = frozenset(n.lower() for n in GIVEN_NAMES)
+
+
+def find_introduced_people(text: str) -> Iterator[tuple[int, int]]:
+    """Known given names written in lower case right after a self-introduction."""
+    for m in _INTRODUCTION.finditer(text):
+        if m.group(1) in _LOWER_GIVEN_NAMES:
+            yield m.start(1), m.end(1)
+
+
 def people(text: str) -> dict[int, int]:
     """Start -> end of every name found by a known given name or by a cue, the longer where both start."""
     found: dict[int, int] = {}
-    for start, end in (*find_people(text), *find_named_people(text)):
+    for start, end in (*find_people(text), *find_named_people(text), *find_introduced_people(text)):
         found[start] = max(end, found.get(start, end))
     return found

@@ -52,6 +52,7 @@ ADDRESS_REGEX = (
 _AGE_WORDS = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|"
               r"seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
               r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)")
+AGE_WORDS = _AGE_WORDS  # "seven", "forty-two": ages written in words, for the PII engine too
 AGE_REGEX = (
     rf"\b(?:\d{{1,3}}|{_AGE_WORDS})(?:[- ]|\s*-\s*)(?:years?|yrs?\.?|months?|weeks?)(?:[- ]|\s*-\s*)old\b"
     # clinical shorthand and the formal phrase: "54 yo", "54 y/o", "54 y.o.", "54 years of age"
@@ -59,6 +60,8 @@ AGE_REGEX = (
     # "aged 45", "age: 45": the word is the cue, the age is the number
     rf"|(?:(?<=\baged )|(?<=\bage )|(?<=\bage: )|(?<=\bage of )|(?<=\bage:))(?:\d{{1,3}}|{_AGE_WORDS})\b"
     r"|(?:(?<=\bturned )|(?<=\bturns )|(?<=\bturning ))\d{1,3}\b(?!\s*(?:%|percent|degrees|minutes|hours|days))"
+    # a clinical note's "34F presents with", "67M with a history of": the number before the sex
+    r"|\b\d{1,3}(?=(?-i:[MF])\s+(?:presents|presenting|with|who|c/o|complains|complaining|reports|admitted|s/p)\b)"
 )
 
 # A driver's licence is known by its label, not its shape: state formats range from "B7731942"

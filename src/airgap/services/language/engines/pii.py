@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
@@ -44,6 +44,8 @@ from presidio_anonymizer.entities import OperatorConfig
 from airgap.engines import entity_lexicon as lexicon
 from airgap.engines import entity_patterns as patterns  # switches tldextract offline before Presidio loads
 from airgap.services.language.engines.entities import FR_PHONE_REGIONS, french_trim, without_leading_role
+from airgap.services.language.engines.pii_proper_nouns import proper_noun_names
+from airgap.services.language.engines.pii_role_compounds import role_compounds
 from airgap.services.language.engines.spacy_pipelines import get_pipeline
 from airgap.engines.entity_spans import (
     PATTERN,
@@ -90,6 +92,9 @@ PII_TYPES: dict[str, PiiType] = {
     "MEDICAL_LICENSE": PiiType("DrugEnforcementAgencyNumber", None, VALIDATED, phi_only=True),
 }
 
+# Presidio's regions plus the English-speaking ones it leaves out, whose national formats
+# ("(02) 9374 4000", "021 555 0198", "01 555 0134") it would not read without a "+".
+EN_PHONE_REGIONS = ("US", "GB", "DE", "FR", "IL", "IN", "CA", "BR", "AU", "NZ", "IE")
 # Wire category -> the piiCategories filter name that selects it, where they differ.
 FILTER_NAMES = {"DateTime": "Date", "Quantity": "Age"}
 
@@ -140,7 +145,28 @@ _NAMED_DATE = re.compile(
     rf"(?:,?\s+(?:19|20)\d\d)?(?![\w/])"
     rf"|(?<![\w/]){_WEEKDAY},?\s+(?:\d{{1,2}}/\d{{1,2}}/(?:\d{{4}}|\d{{2}}))(?![\w/])"
 )
+_LEADING_THE = re.compile(r"(?:(?:the|a|an)\s+(?=[A-Z]))?")
 _LEADING_WORD = re.compile(r"(?:(?:the|from|on|by|until|till|since)\s+)*", re.IGNORECASE)
+# A day of the month named by its ordinal alone: "on the 14th", "by the 3rd" (the date, not "the").
+_ORDINAL_DAY = re.compile(r"\b(?:on|by|until|till|before|after|from|due|since)\s+the\s+((?:[12]\d|3[01]|0?[1-9])"
+                          r"(?:st|nd|rd|th))\b(?!\s+(?:floor|place|time|century|percentile|anniversary|birthday|row|"
+                          r"grade|edition|round|minute|hour|day|week|month|year|attempt|caller|item|page|line))")
+# A local number without its area code ("555-0142"), where the words before say it is a phone number.
+_LOCAL_PHONE = re.compile(r"(?<![\d.-])\d{3}[-.]\d{4}(?![\d-]|\.\d)")
+# A clock time the model misses: "at 14:30", "by 9:45", "17:05 pm". Two-digit minutes and a word
+# before it or a.m./p.m. after it, so that ratios ("16:9") and case numbers ("2:23-cv-") are not times.
+_CLOCK_TIME = re.compile(r"(?:(?<=\bat )|(?<=\bby )|(?<=\buntil )|(?<=\bbefore )|(?<=\bafter )|(?<=\baround )"
+                         r"|(?<=\bfrom )|(?<=\bto ))(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?[ap]\.?m\b\.?)?(?![\d:-])"
+                         r"|(?<![\d:.])(?:0?[1-9]|1[0-2]):[0-5]\d\s?[ap]\.?m\b\.?", re.IGNORECASE)
+# A date written in digits the recognizers miss: "03.14.2025", "2025/03/14", "on 3/14".
+_DIGIT_DATE = re.compile(r"(?<![\w./-])(?:(?:0?[1-9]|[12]\d|3[01])([/.-])(?:0?[1-9]|[12]\d|3[01])\1(?:19|20)\d\d"
+                         r"|(?:19|20)\d\d([/.-])(?:0?[1-9]|1[0-2])\2(?:0?[1-9]|[12]\d|3[01]))(?![\w/-]|\.\w)"
+                         r"|(?:(?<=\bon )|(?<=\bby )|(?<=\bdue )|(?<=\buntil )|(?<=\bsince ))"
+                         r"(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?![\w/-]|\.\w)", re.IGNORECASE)
+_PHONE_CONTEXT = re.compile(r"\b(?:call|calls|called|phone|tel|telephone|ring|text|mobile|cell|reach|dial|fax|"
+                            r"extension|ext|number|contact|line)\b[^.]*$", re.IGNORECASE)
+# Words before a dotted number that make it a software release rather than a date.
+_VERSION_BEFORE = re.compile(r"\b(?:version|ver\.?|v|release|build|update|firmware|patch|upgrade)\s*$", re.IGNORECASE)
 # The account context that makes a bare run of digits a bank account rather than a phone number.
 _ACCOUNT_CONTEXT = re.compile(r"\b(?:account|acct|a/c|checking|savings)\b", re.IGNORECASE)
 # A place or name that qualifies an identifier ("California license", "Driver's license number").
@@ -154,9 +180,10 @@ _PLACE_AS_MODIFIER = re.compile(r"\s+(?:office|offices|branch|branches|team|team
                                 r"server|servers|data ?cent(?:er|re)|region)\b")
 # An age written right after the person it belongs to: "Maria Lopez, 34, ...", "Tom (7)",
 # "my daughter is 9." The number must end the phrase, or it is a count or an amount.
-_AGE_AFTER_PERSON = re.compile(r"\s*,\s*(\d{1,3})(?=\s*(?:[,;)]|\.(?!\d)|$))|\s*\((\d{1,3})\)"
+_AGE_AFTER_PERSON = re.compile(rf"\s*,\s*(\d{{1,3}}|{patterns.AGE_WORDS})(?=\s*(?:[,;)]|\.(?!\d)|$))"
+                               r"|\s*\((\d{1,3}(?:\s*(?:yrs?|years?|y/o|yo))?)\)"
                                r"|,?\s+(?:is|was|turns|turned|just turned)\s+(\d{1,3})(?=\s*(?:[,;!)]|\.(?!\d)|$|and\b|"
-                               r"now\b|today\b|this\b|next\b|last\b))")
+                               r"now\b|today\b|this\b|next\b|last\b|when\b|but\b))")
 
 
 class _Pipelines(dict):
@@ -202,7 +229,8 @@ class PresidioPiiEngine:
         recognizers = [
             SpacyRecognizer(supported_entities=["PERSON", "ORGANIZATION", "LOCATION", "DATE_TIME"]),
             CreditCardRecognizer(), IbanRecognizer(), EmailRecognizer(), UrlRecognizer(), IpRecognizer(),
-            patterns.QuickPhoneRecognizer(), DateRecognizer(), UsSsnRecognizer(), UsItinRecognizer(),
+            patterns.QuickPhoneRecognizer(supported_regions=EN_PHONE_REGIONS), DateRecognizer(), UsSsnRecognizer(),
+            UsItinRecognizer(),
             UsPassportRecognizer(), UsLicenseRecognizer(), UsBankRecognizer(), AbaRoutingRecognizer(),
             UkNinoRecognizer(), NhsRecognizer(), MedicalLicenseRecognizer(), patterns.address_recognizer(),
             patterns.age_recognizer(), patterns.email_recognizer(), patterns.url_recognizer(),
@@ -236,7 +264,7 @@ class PresidioPiiEngine:
         out = []
         for text, nlp_artifacts in artifacts:
             hits = analyzer.analyze(text, language, entities=wanted, nlp_artifacts=nlp_artifacts)
-            out.append(self._spans(text, hits, phi, language.split("-")[0].lower()))
+            out.append(self._spans(text, hits, phi, language.split("-")[0].lower(), nlp_artifacts.tokens))
         return out
 
     def redact(self, text: str, spans: Iterable[EntitySpan]) -> str:
@@ -249,7 +277,8 @@ class PresidioPiiEngine:
         return self._anonymizer.anonymize(text, results, operators={"DEFAULT": mask},
                                           merge_entities_with_spaces=False).text
 
-    def _spans(self, text: str, hits: Iterable[RecognizerResult], phi: bool, language: str = "en") -> list[EntitySpan]:
+    def _spans(self, text: str, hits: Iterable[RecognizerResult], phi: bool, language: str = "en",
+               doc=None) -> list[EntitySpan]:  # noqa: ANN001 (a spaCy Doc)
         spans = []
         people = lexicon.people(text) if language == "en" else {}
         for hit in hits:
@@ -268,6 +297,8 @@ class PresidioPiiEngine:
                     continue  # durations, recurrences and vague times identify no one
                 elif language == "en" and not _is_date(covered):
                     continue  # the month and day names it knows are English
+                elif _VERSION_BEFORE.search(text[max(0, hit.start - 24):hit.start]):
+                    continue  # "firmware update 4.2.17", "version 2.10.24": a release, not a day
             elif entity == "US_SSN" and covered.startswith("9"):
                 entity = "US_ITIN"  # no Social Security number starts with 9; every ITIN does
             elif entity == "PHONE_NUMBER" and covered.isdigit() and _ACCOUNT_CONTEXT.search(
@@ -278,15 +309,19 @@ class PresidioPiiEngine:
                 continue
             elif entity == "LOCATION" and _PLACE_AS_MODIFIER.match(text, hit.end):
                 continue
+            elif entity in ("PERSON", "ORGANIZATION", "LOCATION") and _is_code(covered, person=entity == "PERSON"):
+                continue  # "LX-4410", "REQ-88213", "Gate B12": a model, ticket or gate, not a name
             elif entity == "UK_NHS" and not _NHS_CONTEXT.search(text[max(0, hit.start - 40):hit.start]):
                 continue
             start, end = hit.start, hit.end
             if entity == "DATE_TIME":
                 start += len(_LEADING_WORD.match(covered).group())  # "the 3rd of June": the date, not "the"
+            elif entity in ("ORGANIZATION", "LOCATION", "PERSON") and language == "en":
+                start += len(_LEADING_THE.match(covered).group())  # "the Internal Revenue Service"
             if entity == "URL":
                 end = patterns.url_end(text, start, end)
-            elif entity in ("PERSON", "ORGANIZATION") and covered.endswith(("'s", "’s")):
-                end -= 2
+            elif entity in ("PERSON", "ORGANIZATION", "AGE") and covered.endswith(("'s", "’s")):
+                end -= 2  # "the 7-year-old's cast": the age, not its possessive
             elif language == "fr" and entity in ("PERSON", "ORGANIZATION", "LOCATION"):
                 start, end = french_trim(text, start, end)
             kind = PII_TYPES.get(entity)
@@ -299,9 +334,42 @@ class PresidioPiiEngine:
         if language == "en":
             spans += _lexicon_spans(text, people)
         kept = resolve_overlaps(snap_to_graphemes(text, spans))
+        if language == "en":
+            kept = _whole_named_dates(text, kept)
+        if language == "en" and doc is not None:
+            kept = proper_noun_names(text, doc, kept)
+        kept = resolve_overlaps(snap_to_graphemes(text, [_whole_words(text, s) for s in kept]))
         if phi and language == "en":
             kept = resolve_overlaps(kept + _ages_after_people(text, kept))
-        return [s for s in kept if not patterns.is_identifier_label(text, s, kept)]
+        kept = [s for s in kept if not patterns.is_identifier_label(text, s, kept)]
+        # after the acronyms that label nothing are gone: "ICU nurse", "HR manager"
+        if language == "en" and doc is not None:
+            kept = snap_to_graphemes(text, role_compounds(text, doc, kept))
+        return kept
+
+
+def _whole_words(text: str, span: EntitySpan) -> EntitySpan:
+    """A name the model cut inside a word ("Ferreira" of "Ferreira-Lima", "Lind" of "Lindqvist") covers
+    the whole word: the rest of it would stay readable in ``redactedText`` and still identify."""
+    if span.priority != STATISTICAL or span.category not in ("Person", "Organization"):
+        return span
+    start, end = span.start, span.end
+    while start > 0 and (text[start - 1].isalpha()
+                         or (text[start - 1] in "-'’" and text[start - 2:start - 1].isalpha())):
+        start -= 1
+    while end < len(text) and (text[end].isalpha() or (text[end] in "-" and text[end + 1:end + 2].isalpha())):
+        end += 1
+    return span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end)
+
+
+def _is_code(covered: str, person: bool) -> bool:
+    """A product, ticket or serial code the model took for a name: digits and no lower-case word.
+
+    No person's name holds a digit; a company's may ("Studio 54"), so only an all-code one is dropped.
+    """
+    if not any(c.isdigit() for c in covered):
+        return False
+    return person or not re.search(r"[a-z]{2}", covered)
 
 
 def _is_date(covered: str) -> bool:
@@ -330,7 +398,8 @@ def _ages_after_people(text: str, kept: Sequence[EntitySpan]) -> list[EntitySpan
         m = _AGE_AFTER_PERSON.match(text, span.end)
         if m:
             group = next(g for g in (1, 2, 3) if m.group(g))
-            if int(m.group(group)) <= 120:
+            number = re.match(r"\d+", m.group(group))  # digits, or an age in words ("seven")
+            if number is None or int(number.group()) <= 120:
                 ages.append(EntitySpan(m.start(group), m.end(group), "Quantity", "Age", 0.7, PATTERN))
     return ages
 
@@ -348,5 +417,30 @@ def _lexicon_spans(text: str, people: dict[int, int] | None = None) -> list[Enti
     spans += [EntitySpan(m.start(1), m.end(1), "DateTime", "Date", 0.8, PATTERN) for m in _EXPIRY.finditer(text)]
     # Above the model's dates (0.85) at equal length; a longer date it found still wins.
     spans += [EntitySpan(m.start(), m.end(), "DateTime", "Date", 0.9, STATISTICAL) for m in _NAMED_DATE.finditer(text)]
+    spans += [EntitySpan(m.start(1), m.end(1), "DateTime", "Date", 0.8, STATISTICAL)
+              for m in _ORDINAL_DAY.finditer(text)]
+    spans += [EntitySpan(m.start(), m.end(), "PhoneNumber", None, 0.7, PATTERN) for m in _LOCAL_PHONE.finditer(text)
+              if _PHONE_CONTEXT.search(text[max(0, m.start() - 30):m.start()])]
+    # below the model's own dates (0.85): a longer reading it found still wins
+    spans += [EntitySpan(m.start(), m.end(), "DateTime", "Date", 0.7, STATISTICAL)
+              for pattern in (_CLOCK_TIME, _DIGIT_DATE) for m in pattern.finditer(text)
+              if not _VERSION_BEFORE.search(text[max(0, m.start() - 24):m.start()])]
     return spans
+
+
+def _whole_named_dates(text: str, kept: list[EntitySpan]) -> list[EntitySpan]:
+    """A date the model cut inside a written date ("1 June 2024 to 31" + "May 2025") ends where it does."""
+    out = list(kept)
+    for m in _NAMED_DATE.finditer(text):
+        cut = [s for s in out if s.category == "DateTime" and s.start < m.end() and m.start() < s.end
+               and (s.start < m.start() < s.end or s.start < m.end() < s.end)]
+        if not cut or any(s.priority > STATISTICAL for s in cut):
+            continue
+        start, end = min(m.start(), *(s.start for s in cut)), max(m.end(), *(s.end for s in cut))
+        others = [s for s in out if s.start < end and start < s.end and s not in cut]
+        if any(s.category != "DateTime" or s.priority > STATISTICAL for s in others):
+            continue
+        out = [s for s in out if s not in cut and s not in others]
+        out.append(EntitySpan(start, end, "DateTime", "Date", max(s.confidence for s in cut), STATISTICAL))
+    return sorted(out, key=lambda s: (s.start, s.end))
 
