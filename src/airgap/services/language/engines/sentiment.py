@@ -50,6 +50,10 @@ _NEGATIVE_AT = -0.25
 # A clause must reach this on its own for a sentence to count both ways ("The refund came
 # through, which is great, but it took six weeks"): Azure calls such a document mixed.
 _CLAUSE_AT = 0.3
+# Clauses joined by a comma with no contrast word ("Loved the movie, hated the wait") count both
+# ways only when each is this strong: lists of findings or dishes mix mild words ("The pasta was
+# fresh, the sauce rich"; "Excellent response; the rash has cleared").
+_JUXTAPOSED_AT = 0.5
 # A question asking for information is neutral unless it is this strong.
 _REQUEST_AT = 0.6
 # Slope of the logistic that turns a lexicon valence (VADER: -4..4) into a
@@ -69,10 +73,12 @@ _REVIEW_LEXICON = {
     "speedy": 1.3,
 }
 _OPINION_POS = ("ADJ", "VERB")
-# A document is mixed when the classifier is this sure of one positive and one negative
-# sentence or contrast clause (dev half, four languages: 0.4 -> 0.820 mean accuracy, 0.5 ->
-# 0.823, 0.6 and 0.7 -> 0.828; a looser bar turns plain opinions mixed).
-_MIXED_AT = 0.6
+# A document is mixed when the classifier is sure (its ``opinion_at``) of one positive and one
+# negative sentence or contrast clause. English uses the stacked classifier
+# (``sentiment_classifier``): on its training text, which is the largest, that generalises
+# better; French, German and Spanish keep the single model (stacked, their dev accuracy fell
+# by one or two documents).
+_STACKED = frozenset({"en"})
 
 
 @dataclass(frozen=True)
@@ -197,7 +203,7 @@ class VaderSentimentAnalyzer:
         self._vader = None
         self._nlp = None
         self._negations: frozenset[str] = frozenset()
-        self._rules = {language: SentenceRules(cues) for language, cues in CUES.items()}
+        self._rules = {language: SentenceRules(cues, self._valence_of(language)) for language, cues in CUES.items()}
         # French, German and Spanish: a lexicon scorer and a sentence splitter each, made on
         # first use so an English-only deployment does not pay for them.
         self._scorers: dict[str, LexicalScorer] = {}
@@ -265,19 +271,27 @@ class VaderSentimentAnalyzer:
         # the classifier reads it alone, so a sentence counts for mixed only where they agree.
         readings = self._compounds(sentences, language)
         compounds = [c for c, _ in readings]
-        positive = any(p["positive"] > _MIXED_AT and c > _NEGATIVE_AT for p, c in zip(parts, compounds, strict=True))
-        negative = any(p["negative"] > _MIXED_AT and c < _POSITIVE_AT for p, c in zip(parts, compounds, strict=True))
+        sure = classifier.opinion_at
+        positive = any(p["positive"] > sure and c > _NEGATIVE_AT for p, c in zip(parts, compounds, strict=True))
+        negative = any(p["negative"] > sure and c < _POSITIVE_AT for p, c in zip(parts, compounds, strict=True))
         # A sentence's clauses either side of a contrast word ("gorgeous screen, but the battery
         # is awful") are read on their own too: one of each opinion makes the document mixed.
         clauses = [c for sentence in sentences for c in self._rules[language].contrast_clauses(sentence)]
         if len(clauses) > len(sentences):
             for p in classifier.probabilities(clauses):
-                positive = positive or p["positive"] > _MIXED_AT
-                negative = negative or p["negative"] > _MIXED_AT
+                positive = positive or p["positive"] > sure
+                negative = negative or p["negative"] > sure
+        # Sarcasm speaks for the whole document: the praise next to it ("Great, so the fix is to
+        # never log in again? Brilliant support.") is more of the same, not a second opinion,
+        # and a document with a sarcasm marker is a complaint, whatever its words say.
+        sarcastic = any(self._rules[language].read(sentence).sarcastic for sentence in sentences)
+        positive = positive and not sarcastic
         if any(opposed for _, opposed in readings) or (len(clauses) > 1 and positive and negative):
             verdict = "mixed"
         else:
             verdict = max(LABELS, key=whole.get)
+            if sarcastic:
+                verdict = "negative"
         labels = [max(LABELS, key=p.get) for p in parts]
         if verdict != "mixed":
             opposite = {"positive": "negative", "negative": "positive"}.get(verdict)
@@ -293,7 +307,8 @@ class VaderSentimentAnalyzer:
             # Trained outside the lock (the features call back into the engine, which takes it);
             # two first requests at once may both train, and the first one stored wins.
             rows = training_rows(language)
-            classifier = SentimentClassifier(lambda texts: self.lexical_features(texts, language))
+            classifier = SentimentClassifier(lambda texts: self.lexical_features(texts, language),
+                                             stacked=language in _STACKED)
             classifier.fit([r["text"] for r in rows], [r["label"] for r in rows])
             with self._lock:
                 classifier = self._classifiers.setdefault(language, classifier)
@@ -321,9 +336,12 @@ class VaderSentimentAnalyzer:
         scored = [self._score(reading, language) for reading in readings]
         # Praise said alone next to a complaint is sarcasm: "Waited 40 minutes. Great."
         complaint = any(r.complaint for r in readings) or any(c <= _NEGATIVE_AT for c, _ in scored)
+        # So is praise in a document another sentence of which is sarcastic: "Great, so the fix
+        # is to never log in again? Brilliant support."
+        sarcasm = any(r.sarcastic for r in readings)
         results = []
         for reading, (compound, opposed) in zip(readings, scored, strict=True):
-            if reading.interjection and complaint and compound > 0:
+            if ((reading.interjection and complaint) or sarcasm) and compound > 0:
                 compound, opposed = -compound, False
             results.append((compound, opposed))
         return results
@@ -333,6 +351,9 @@ class VaderSentimentAnalyzer:
         clause_scores = [normalize(self._valence_sum(text, language) + valence) for text, valence in reading.clauses]
         opposed = (len(clause_scores) > 1 and max(clause_scores) >= _CLAUSE_AT
                    and min(clause_scores) <= -_CLAUSE_AT)
+        if not opposed and reading.pieces:
+            piece_scores = [normalize(self._valence_sum(text, language) + valence) for text, valence in reading.pieces]
+            opposed = max(piece_scores) >= _JUXTAPOSED_AT and min(piece_scores) <= -_JUXTAPOSED_AT
         if reading.sarcastic:
             # What is meant is the opposite of the praise; a sarcastic sentence is not mixed.
             return -max(abs(compound), 0.5), False
@@ -340,12 +361,18 @@ class VaderSentimentAnalyzer:
             return 0.0, False
         return compound, opposed
 
+    def _valence_of(self, language: str):
+        return lambda text: self._valence_sum(text, language)
+
     def _valence_sum(self, text: str, language: str) -> float:
         if not text.strip():
             return 0.0
+        text, emoji = _emoji_valence(text, CUES[language].emoji)
+        if not text.strip():
+            return emoji
         if language == "en":
-            return unnormalize(self._vader.polarity_scores(text)["compound"])
-        return self._scorer(language).valence_sum(text)
+            return emoji + unnormalize(self._vader.polarity_scores(text)["compound"])
+        return emoji + self._scorer(language).valence_sum(text)
 
     def _scorer(self, language: str) -> LexicalScorer:
         scorer = self._scorers.get(language)
@@ -475,6 +502,21 @@ class VaderSentimentAnalyzer:
 
 
 _EMOJI = regex.compile(r"(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\uFE0F|\u200D|\p{Regional_Indicator})+")
+
+
+def _emoji_valence(text: str, table: tuple[tuple[str, float], ...]) -> tuple[str, float]:
+    """``text`` without the emoji of ``table`` (and without variation selectors, which hide an
+    emoji from VADER), and their summed valence: each emoji counts up to three times ("🔥🔥🔥")."""
+    if not table:
+        return text, 0.0
+    text = text.replace("\uFE0F", "")
+    total = 0.0
+    for emoji, valence in table:
+        count = text.count(emoji)
+        if count:
+            total += valence * min(count, 3)
+            text = text.replace(emoji, " ")
+    return text, total
 
 
 def _mask_emoji(text: str) -> str:
