@@ -17,3 +17,18 @@ def language_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """Headless Chromium driven over CDP (tests/support/cdp.py), its own profile per test."""
+    from tests.support import cdp  # imported by the browser tests only: websockets is a test extra
+
+    if cdp.chromium() is None:
+        pytest.skip("headless Chromium is not installed (apt-get install chromium; "
+                    "make install-test does it from deploy/debian-packages-test.txt)")
+    chrome = cdp.Browser(tmp_path / "profile")
+    try:
+        yield chrome
+    finally:
+        chrome.close()

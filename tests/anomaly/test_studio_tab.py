@@ -5,20 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import cdp
 from tests.support.server import ServerProcess
-
-
-@pytest.fixture
-def browser(tmp_path):
-    if cdp.chromium() is None:
-        pytest.skip("headless Chromium is not installed (apt-get install chromium; "
-                    "make install-test does it from deploy/debian-packages-test.txt)")
-    chrome = cdp.Browser(tmp_path / "profile")
-    try:
-        yield chrome
-    finally:
-        chrome.close()
 
 
 def test_sample_series_in_the_studio(anomaly_server: ServerProcess, browser) -> None:

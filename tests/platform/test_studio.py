@@ -21,7 +21,6 @@ import pytest
 
 from airgap.platform import studio
 from airgap.services import registry
-from tests.support import cdp
 
 ROOT = Path(__file__).resolve().parents[2]
 _URL = re.compile(r"""(?:https?:)?//[A-Za-z0-9.\-\[\]:]+""")
@@ -116,18 +115,6 @@ def test_unknown_asset_is_a_404_envelope(language_server):
         r = httpx.get(f"{language_server.url}/studio/assets/{name}", timeout=30)
         assert r.status_code == 404, name
         assert r.json()["error"]["code"] == "NotFound"
-
-
-@pytest.fixture
-def browser(tmp_path):
-    if cdp.chromium() is None:
-        pytest.skip("headless Chromium is not installed (apt-get install chromium; "
-                    "make install-test does it from deploy/debian-packages-test.txt)")
-    chrome = cdp.Browser(tmp_path / "profile")
-    try:
-        yield chrome
-    finally:
-        chrome.close()
 
 
 def test_language_detection_in_a_real_browser(language_server, browser):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import cdp
 from tests.support.studio import KEY, axe_source, licensed_server
 
 SERIOUS = ("serious", "critical")
@@ -30,18 +29,6 @@ def axe():
         pytest.skip("axe-core is not installed: the test extras pin a wheel that bundles axe.min.js "
                     "(axe-playwright-python)")
     return source
-
-
-@pytest.fixture
-def browser(tmp_path):
-    if cdp.chromium() is None:
-        pytest.skip("headless Chromium is not installed (apt-get install chromium; "
-                    "make install-test does it from deploy/debian-packages-test.txt)")
-    chrome = cdp.Browser(tmp_path / "profile")
-    try:
-        yield chrome
-    finally:
-        chrome.close()
 
 
 def _show_only(browser, page_id: str) -> None:

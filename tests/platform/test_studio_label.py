@@ -24,7 +24,6 @@ from azure.core.credentials import AzureKeyCredential
 from PIL import Image, ImageDraw, ImageFont
 
 from airgap.platform.studio import FILES
-from tests.support import cdp
 from tests.support.server import ServerProcess
 
 FONT = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 28)
@@ -74,18 +73,6 @@ def server(tmp_path_factory):
     with running:
         running.folder = folder
         yield running
-
-
-@pytest.fixture
-def browser(tmp_path):
-    if cdp.chromium() is None:
-        pytest.skip("headless Chromium is not installed (apt-get install chromium; "
-                    "make install-test does it from deploy/debian-packages-test.txt)")
-    chrome = cdp.Browser(tmp_path / "profile")
-    try:
-        yield chrome
-    finally:
-        chrome.close()
 
 
 def _choose_files(browser, selector: str, paths: list[Path]) -> None:

@@ -11,7 +11,6 @@ import json
 import httpx
 import pytest
 
-from tests.support import cdp
 from tests.support.studio import KEY, LICENCE_DAYS, licensed_server
 
 CALLS = 3  # detections run from the page; each of the sample's 168 points bills one transaction
@@ -21,18 +20,6 @@ CALLS = 3  # detections run from the page; each of the sample's 168 points bills
 def server(tmp_path_factory):
     with licensed_server(tmp_path_factory.mktemp("studio-operations")) as running:
         yield running
-
-
-@pytest.fixture
-def browser(tmp_path):
-    if cdp.chromium() is None:
-        pytest.skip("headless Chromium is not installed (apt-get install chromium; "
-                    "make install-test does it from deploy/debian-packages-test.txt)")
-    chrome = cdp.Browser(tmp_path / "profile")
-    try:
-        yield chrome
-    finally:
-        chrome.close()
 
 
 def _tabs(browser, nav: str) -> list[str]:
