@@ -8,6 +8,7 @@ Chromium, against a running language server, typing a text and running language 
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from fnmatch import fnmatch
@@ -135,3 +136,109 @@ def test_language_detection_in_a_real_browser(language_server, browser):
     assert fetched and all(u.startswith(language_server.url + "/") for u in fetched), fetched
     assert language_server.url + "/studio/assets/language.js" in fetched
     assert not [m for m in browser.console if "rror" in m], browser.console
+
+
+def test_pii_redaction_and_its_sdk_code_in_a_real_browser(language_server, browser, tmp_path):
+    """PII marked inline and the redacted text shown; the request as sent and the Python the panel
+    shows for it (azure-ai-textanalytics), which, run, prints the same redaction."""
+    from tests.support.studio import run_sdk_code
+
+    email = "anna.berg@example.com"
+    text = f"Please write to {email} about the order."
+    browser.open(language_server.url + "/studio")
+    browser.wait_for("document.body.dataset.studio === 'started'")
+    browser.type_into("#lang-text", text)
+    browser.evaluate("document.getElementById('lang-kind').value = 'PiiEntityRecognition'")
+    browser.click("#lang-run")
+    redacted = browser.wait_for("(e => e && e.textContent)(document.querySelector('#lang-readable .redacted'))")
+    answer = json.loads(browser.evaluate("document.getElementById('lang-json').textContent"))
+    [document] = answer["results"]["documents"]
+    assert redacted == document["redactedText"] == text.replace(email, "*" * len(email))
+    marked = browser.evaluate("[...document.querySelectorAll('#lang-readable mark')].map(m => m.firstChild.textContent)")
+    assert email in marked
+
+    sent = browser.evaluate("document.getElementById('lang-request').textContent")
+    assert sent.startswith("POST /language/:analyze-text?api-version=2023-04-01\nContent-Type: application/json\n")
+    assert json.loads(sent.split("\n\n", 1)[1])["kind"] == "PiiEntityRecognition"
+    code = browser.evaluate("document.getElementById('lang-code').textContent")
+    assert "from azure.ai.textanalytics import TextAnalyticsClient" in code
+    assert '[result] = client.recognize_pii_entities(documents, language="en")' in code
+    assert f'ENDPOINT = "{language_server.url}"' in code
+    printed = run_sdk_code(code, tmp_path).splitlines()
+    assert printed[0] == redacted
+    assert any(line.startswith(f"{email} Email ") for line in printed[1:]), printed
+    assert not [m for m in browser.console if "rror" in m], browser.console
+
+
+# One request of each kind the panels send, as api.call hands it to code.js (a File for uploads).
+_REQUESTS = """[
+  {method: 'POST', path: '/language/:analyze-text?api-version=2023-04-01', headers: {'Content-Type': 'application/json'},
+   body: JSON.stringify({kind: 'SentimentAnalysis', analysisInput: {documents: [{id: '1', text: 'Good "food".', language: 'en'}]},
+                         parameters: {opinionMining: true}})},
+  {method: 'POST', path: '/translate?api-version=3.0&to=es&from=en', headers: {'Content-Type': 'application/json'},
+   body: JSON.stringify([{Text: 'Hello'}])},
+  {method: 'POST', path: '/speech/recognition/conversation/cognitiveservices/v1?language=de-DE&format=detailed',
+   headers: {'Content-Type': 'audio/wav'}, body: new File(['RIFF'], 'hello.wav', {type: 'audio/wav'})},
+  {method: 'POST', path: '/cognitiveservices/v1', body: '<speak version="1.0" xml:lang="en-US"><voice name="en-US-JoeNeural">Hi</voice></speak>',
+   headers: {'Content-Type': 'application/ssml+xml', 'X-Microsoft-OutputFormat': 'riff-24khz-16bit-mono-pcm'}},
+  {method: 'POST', path: '/vision/v3.2/read/analyze', headers: {'Content-Type': 'application/octet-stream'},
+   body: new File(['x'], 'scan.png', {type: 'image/png'})},
+  {method: 'POST', path: '/documentintelligence/documentModels/prebuilt-invoice:analyze?api-version=2024-11-30',
+   headers: {'Content-Type': 'application/octet-stream'}, body: new File(['x'], 'bill.pdf', {type: 'application/pdf'})},
+  {method: 'POST', path: '/language/:analyze-conversations?api-version=2023-04-01', headers: {'Content-Type': 'application/json'},
+   body: JSON.stringify({kind: 'Conversation', analysisInput: {conversationItem: {id: '1', participantId: '1', text: 'hi'}},
+                         parameters: {projectName: 'p', deploymentName: 'd', stringIndexType: 'Utf16CodeUnit', verbose: false}})},
+  {method: 'POST', path: '/anomalydetector/v1.1/timeseries/entire/detect', headers: {'Content-Type': 'application/json'},
+   body: JSON.stringify({series: [1, 2, 3].map(v => ({timestamp: `2026-01-0${v}T00:00:00Z`, value: v})), granularity: 'daily', sensitivity: 90})},
+  {method: 'GET', path: '/languages?api-version=3.0&scope=translation', headers: {}},
+]"""
+
+_SDK_CLIENTS = ["TextAnalyticsClient", "TextTranslationClient", "speechsdk.SpeechRecognizer", "speechsdk.SpeechSynthesizer",
+                "ComputerVisionClient", "DocumentIntelligenceClient", "ConversationAnalysisClient", "AnomalyDetectorClient"]
+
+
+def _client_calls(code: str) -> tuple[dict, list[tuple[str, str]]]:
+    """The code's imports run (so each names something installed), and each ``var.method(...)``
+    call on a variable made by calling a class: (namespace, [(class expression, method)])."""
+    import ast
+
+    tree = ast.parse(code)
+    namespace: dict = {}
+    exec(compile(ast.Module([n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))], []), "<imports>", "exec"),
+         namespace)
+    made = {n.targets[0].id: ast.unparse(n.value.func) for n in ast.walk(tree)
+            if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name) and isinstance(n.value, ast.Call)
+            and ast.unparse(n.value.func).split(".")[-1][:1].isupper()}
+    calls = [(made[n.func.value.id], n.func.attr) for n in ast.walk(tree) if isinstance(n, ast.Call)
+             and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name) and n.func.value.id in made]
+    return namespace, calls
+
+
+def test_sdk_code_of_every_panel_names_real_sdk_calls(language_server, browser):
+    """code.js's Python for each request a panel sends: it parses, its imports exist in the
+    installed SDKs, each client it builds has the method it calls, and it points at this server;
+    a GET of a list has no SDK code."""
+    browser.open(language_server.url + "/studio")
+    browser.wait_for("document.body.dataset.studio === 'started'")
+    codes = browser.evaluate(f"import('./studio/assets/code.js').then(m => {_REQUESTS}.map(r => m.python(r)))")
+    assert codes[-1] is None
+    used = []
+    for code in codes[:-1]:
+        assert f'ENDPOINT = "{language_server.url}"' in code or f'HOST = "ws://{language_server.url.split("//")[1]}"' in code, code
+        namespace, calls = _client_calls(code)
+        assert calls, code
+        for client, method in calls:
+            assert hasattr(eval(client, namespace), method), (client, method)  # noqa: S307 - the page's own code
+        used.append({client for client, _ in calls})
+    assert [client in classes for client, classes in zip(_SDK_CLIENTS, used, strict=True)] == [True] * len(used), used
+    assert "client.analyze_sentiment(documents, language=\"en\", show_opinion_mining=True)" in codes[0]
+    assert 'client.translate(body=["Hello"], to_language=["es"], from_language="en")' in codes[1]
+    assert 'config.speech_recognition_language = "de-DE"' in codes[2]
+    assert "SpeechSynthesisOutputFormat.Riff24Khz16BitMonoPcm" in codes[3]
+    assert hasattr(namespace_of(codes[3])["speechsdk"].SpeechSynthesisOutputFormat, "Riff24Khz16BitMonoPcm")
+    assert 'client.begin_analyze_document("prebuilt-invoice", body=source)' in codes[5]
+    assert 'granularity="daily", sensitivity=90' in codes[7]
+
+
+def namespace_of(code: str) -> dict:
+    return _client_calls(code)[0]

@@ -329,3 +329,82 @@ def test_label_build_and_test_in_a_real_browser(server, browser, tmp_path):
     browser.click("#label-download")
     browser.wait_for("window.exportedName === 'labelled-project.zip'")
     assert _downloaded_zip(browser) == {n: d for n, d in files.items() if n.endswith(".json")}
+
+
+def _bluest(picture: Image.Image, x: float, y: float) -> int:
+    """How much bluer than red the bluest pixel is within 2 px of (x, y) across a vertical edge."""
+    found = -255
+    for dx in range(-2, 3):
+        px, py = round(x) + dx, round(y)
+        if 0 <= px < picture.width and 0 <= py < picture.height:
+            r, _, b = picture.getpixel((px, py))
+            found = max(found, b - r)
+    return found
+
+
+def test_ocr_boxes_are_drawn_over_the_words_and_the_sdk_code_reads_them(server, browser, tmp_path):
+    """Document layout panel: a PNG with known words is uploaded and read with prebuilt-layout; the
+    words the API returns are where they were printed, and a screenshot of the drawn page has the
+    word boxes' blue outline at those polygons (and no blue where no box is). The panel's Python
+    (azure-ai-documentintelligence), run, reads the same words."""
+    from tests.support.studio import run_sdk_code
+
+    values, _ = NOTES[0][1], NOTES[0][2]
+    png, printed = render(values, (0, 0))
+    image = tmp_path / "ocr-note.png"
+    image.write_bytes(png)
+    browser.open(server.url + "/studio#document")
+    browser.wait_for("document.body.dataset.studio === 'started' && !document.getElementById('page-document').hidden")
+    browser.upload("#document-file", image)
+    browser.click("#document-run")
+    browser.wait_for("!!document.querySelector('#document-pages canvas')")
+    [page] = json.loads(browser.evaluate("document.getElementById('document-json').textContent"))["analyzeResult"]["pages"]
+    assert (page["width"], page["height"], page["unit"]) == (*SIZE, "pixel")
+
+    # The API's words are where the test printed them (PIL's text boxes, within a few pixels).
+    words = {w["content"]: w["polygon"] for w in page["words"]}
+    for key, value in values.items():
+        for word, (left, top, right, bottom) in zip(value.split(), printed[key], strict=True):
+            xs, ys = words[word][0::2], words[word][1::2]
+            assert abs(min(xs) - left) <= 8 and abs(max(xs) - right) <= 8, (word, words[word], printed[key])
+            assert min(ys) <= (top + bottom) / 2 <= max(ys), (word, words[word], printed[key])
+
+    # A screenshot of the canvas as drawn (document coordinates, the canvas's content box).
+    left, top, width, height = browser.evaluate("""(() => { const c = document.querySelector('#document-pages canvas');
+        c.scrollIntoView({block: 'start'}); const r = c.getBoundingClientRect();
+        return [r.x + scrollX + c.clientLeft, r.y + scrollY + c.clientTop, c.clientWidth, c.clientHeight]; })()""")
+    shot = browser.send("Page.captureScreenshot", format="png", captureBeyondViewport=True,
+                        clip={"x": left, "y": top, "width": width, "height": height, "scale": 1})
+    picture = Image.open(io.BytesIO(base64.b64decode(shot["data"]))).convert("RGB")
+    scale = picture.width / page["width"]
+
+    # Each word's outline, on its vertical edges inside its line (a line's own edges, drawn in
+    # orange under the words, would blend with the blue there).
+    lines = [(min(line["polygon"][0::2]), max(line["polygon"][0::2]), min(line["polygon"][1::2]), max(line["polygon"][1::2]))
+             for line in page["lines"]]
+    checked, missing = 0, []
+    for word in page["words"]:
+        xs, ys = word["polygon"][0::2], word["polygon"][1::2]
+        middle_x, middle_y = sum(xs) / len(xs), (min(ys) + max(ys)) / 2
+        line = next(b for b in lines if b[0] <= middle_x <= b[1] and b[2] <= middle_y <= b[3])
+        for edge in (min(xs), max(xs)):
+            if min(abs(edge - line[0]), abs(edge - line[1])) * scale < 4:
+                continue
+            checked += 1
+            if _bluest(picture, edge * scale, middle_y * scale) < 60:
+                missing.append((word["content"], edge))
+    assert checked >= 10 and missing == [], (checked, missing)
+    # No box, no blue: the white margin, and the empty signature box's middle.
+    for x, y in ((20, 20), (SIZE[0] - 20, SIZE[1] - 20), ((SIGNATURE_BOX[0] + SIGNATURE_BOX[2]) / 2, (SIGNATURE_BOX[1] + SIGNATURE_BOX[3]) / 2)):
+        assert _bluest(picture, x * scale, y * scale) < 20, (x, y)
+
+    # The request as sent and the SDK's code for it, run against the server.
+    sent = browser.evaluate("document.getElementById('document-request').textContent")
+    assert sent.startswith("POST /documentintelligence/documentModels/prebuilt-layout:analyze?api-version=2024-11-30\n")
+    assert f"<ocr-note.png, {len(png)} bytes of image/png>" in sent
+    code = browser.evaluate("document.getElementById('document-code').textContent")
+    assert 'poller = client.begin_analyze_document("prebuilt-layout", body=source)' in code
+    assert 'with open("ocr-note.png", "rb") as source:' in code
+    read = [line.split(" ", 2)[1] for line in run_sdk_code(code, tmp_path).splitlines()]
+    assert read == [w["content"] for w in page["words"]]
+    assert not [m for m in browser.console if "rror" in m], browser.console

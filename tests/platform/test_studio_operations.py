@@ -11,7 +11,7 @@ import json
 import httpx
 import pytest
 
-from tests.support.studio import KEY, LICENCE_DAYS, licensed_server
+from tests.support.studio import KEY, LICENCE_DAYS, licensed_server, run_sdk_code
 
 CALLS = 3  # detections run from the page; each of the sample's 168 points bills one transaction
 
@@ -38,7 +38,7 @@ def _table(browser, caption: str) -> list[list[str]]:
         .flatMap(t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent)))""")
 
 
-def test_operations_panel_behind_inbound_auth(server, browser):
+def test_operations_panel_behind_inbound_auth(server, browser, tmp_path):
     server, licence = server
     browser.open(server.url + "/studio")
     browser.wait_for("document.body.dataset.studio === 'started'")
@@ -111,6 +111,23 @@ def test_operations_panel_behind_inbound_auth(server, browser):
     assert lines[0].startswith("serviceName,meter,") and len(lines[0].split(",")) == 14
     assert lines[1].startswith("anomaly,CognitiveServices.AnomalyDetector.Container.Transactions,")
     assert lines[1].endswith(f",{CALLS}")
+
+    # The last detection as sent (the key masked, the long series cut) and the Python the panel
+    # shows for it (azure-ai-anomalydetector), run with the key against the server (after the
+    # usage checks above: it bills one more call).
+    sent = browser.evaluate("document.getElementById('ad-request').textContent")
+    assert sent.startswith("POST /anomalydetector/v1.1/timeseries/entire/detect\nContent-Type: application/json\n")
+    assert "Ocp-Apim-Subscription-Key: ***" in sent and KEY not in sent
+    assert sent.endswith(" in all)") and len(sent) < 4500
+    code = browser.evaluate("document.getElementById('ad-code').textContent")
+    assert "The 168 points pasted in the page, saved as series.csv" in code
+    assert ("result = client.detect_univariate_entire_series(UnivariateDetectionOptions("
+            'series=series, granularity="hourly", sensitivity=95))') in code
+    (tmp_path / "series.csv").write_text(browser.evaluate("document.getElementById('ad-series').value"))
+    period, anomalies = run_sdk_code(code, tmp_path, key=KEY).split(" ", 1)
+    assert period == "24"
+    shown = browser.evaluate("[...document.querySelectorAll('#ad-readable li')].map(li => Number(li.textContent.slice(1).split(' ')[0]))")
+    assert json.loads(anomalies) == shown
 
     fetched = [u for u in browser.requested if not u.startswith(("blob:", "data:"))]
     assert fetched and all(u.startswith(server.url + "/") for u in fetched), fetched

@@ -8,6 +8,9 @@ licence and its expiry to show, and every call of the page must carry the key th
 from __future__ import annotations
 
 import contextlib
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from importlib import resources
@@ -49,3 +52,19 @@ def axe_source() -> str | None:
         except (ModuleNotFoundError, FileNotFoundError):
             continue
     return None
+
+
+def run_sdk_code(code: str, folder: Path, key: str | None = None) -> str:
+    """Run the Python a Studio panel shows (its SDK code) in ``folder``; its standard output.
+
+    The code reads the key from ``AIRGAP_KEY``, as the page tells its reader to set it; loopback
+    is kept off any proxy the environment names.
+    """
+    env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
+    env.pop("AIRGAP_KEY", None)
+    if key is not None:
+        env["AIRGAP_KEY"] = key
+    done = subprocess.run([sys.executable, "-c", code], cwd=folder, env=env, capture_output=True, text=True,
+                          timeout=180, check=False)
+    assert done.returncode == 0, f"the panel's SDK code failed:\n{code}\n{done.stderr[-3000:]}"
+    return done.stdout

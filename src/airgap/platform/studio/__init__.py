@@ -29,6 +29,7 @@ FILES: dict[str, str] = {
     "studio.css": "text/css; charset=utf-8",
     "studio.js": _JS,
     "api.js": _JS,
+    "code.js": _JS,
     "view.js": _JS,
     "language.js": _JS,
     "translator.js": _JS,

@@ -1,6 +1,7 @@
 // Anomaly Detector: a series pasted as "timestamp,value" lines (or values alone), detected whole;
 // the values, the expected band and the anomalies drawn on a canvas.
 import { call } from "./api.js";
+import { shown } from "./code.js";
 import { $, busy, el, showError, showJson, showNote } from "./view.js";
 
 const WIDTH = 720;
@@ -72,7 +73,7 @@ async function run() {
   try {
     const { json } = await call("POST", "/anomalydetector/v1.1/timeseries/entire/detect", {
       body: JSON.stringify(body), headers: { "Content-Type": "application/json" },
-      show: (t) => { $("ad-request").textContent = t; },
+      show: shown("ad"),
     });
     showJson($("ad-json"), json);
     const found = json.isAnomaly.map((flag, i) => (flag ? i : -1)).filter((i) => i >= 0);

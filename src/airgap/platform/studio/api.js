@@ -47,12 +47,13 @@ function errorMessage(status, body) {
 }
 
 // One request: returns {status, headers, json, blob}; a status >= 400 throws an ApiFailure with the
-// Azure envelope's message. `show`, when given, gets the request written out as the SDK sends it.
+// Azure envelope's message. `show`, when given, gets the request written out as the SDK sends it,
+// then the request itself (code.js's `shown` writes the SDK code for it from that).
 export async function call(method, path, { body, headers = {}, binary = false, show } = {}) {
   const sent = { ...headers };
   const key = storedKey();
   if (key) sent["Ocp-Apim-Subscription-Key"] = key;
-  if (show) show(describe(method, path, headers, body, !!key));
+  if (show) show(describe(method, path, headers, body, !!key), { method, path, headers, body });
   const response = await fetch(url(path), { method, headers: sent, body });
   const type = response.headers.get("content-type") || "";
   let json = null;
@@ -68,13 +69,20 @@ export async function call(method, path, { body, headers = {}, binary = false, s
   return { status: response.status, headers: response.headers, json, blob };
 }
 
+const BODY_LIMIT = 4000; // characters of a request body shown; a long series is cut, and says so
+
 export function describe(method, path, headers, body, withKey) {
   const lines = [`${method} ${url(path)}`];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   if (withKey) lines.push("Ocp-Apim-Subscription-Key: ***");
-  if (body instanceof Blob) lines.push("", `<${body.size} bytes of ${body.type || "file"}>`);
-  else if (typeof body === "string") lines.push("", prettyIfJson(body));
+  if (body instanceof Blob) lines.push("", `<${body.name ? `${body.name}, ` : ""}${body.size} bytes of ${body.type || "file"}>`);
+  else if (typeof body === "string") lines.push("", cut(prettyIfJson(body)));
   return lines.join("\n");
+}
+
+function cut(text) {
+  if (text.length <= BODY_LIMIT) return text;
+  return `${text.slice(0, BODY_LIMIT)}\n… (${text.length - BODY_LIMIT} more characters, ${text.length} in all)`;
 }
 
 function prettyIfJson(text) {

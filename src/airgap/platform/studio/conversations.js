@@ -1,5 +1,6 @@
 // Conversations (CLU): the projects and deployments from the authoring API, then a prediction.
 import { call } from "./api.js";
+import { shown } from "./code.js";
 import { $, busy, el, percent, showError, showJson, showNote } from "./view.js";
 
 const VERSION = "api-version=2023-04-01";
@@ -50,7 +51,7 @@ async function run() {
   try {
     const { json } = await call("POST", `/language/:analyze-conversations?${VERSION}`, {
       body, headers: { "Content-Type": "application/json" },
-      show: (t) => { $("clu-request").textContent = t; },
+      show: shown("clu"),
     });
     showJson($("clu-json"), json);
     const prediction = json.result.prediction;

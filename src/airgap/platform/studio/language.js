@@ -1,5 +1,6 @@
 // Language: the six synchronous kinds of POST /language/:analyze-text (api-version 2023-04-01).
 import { call } from "./api.js";
+import { shown } from "./code.js";
 import { $, busy, el, markedText, percent, showError, showJson } from "./view.js";
 
 const API_VERSION = "2023-04-01";
@@ -29,7 +30,7 @@ async function run() {
   try {
     const { json } = await call("POST", PATH, {
       body, headers: { "Content-Type": "application/json" },
-      show: (t) => { $("lang-request").textContent = t; },
+      show: shown("lang"),
     });
     showJson($("lang-json"), json);
     const results = json.results || {};

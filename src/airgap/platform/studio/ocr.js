@@ -1,6 +1,7 @@
 // Vision Read 3.2 and Document Intelligence (2024-11-30): upload, poll the operation, then draw
 // the words, lines, tables and selection marks over the page in a canvas.
 import { call, poll } from "./api.js";
+import { shown } from "./code.js";
 import { $, busy, el, showError, showJson } from "./view.js";
 
 const WIDTH = 900; // the drawn page's width in CSS pixels; boxes are scaled to it
@@ -51,7 +52,7 @@ async function run(name) {
   try {
     const submitted = await call("POST", service.submit(), {
       body: file, headers: { "Content-Type": "application/octet-stream" },
-      show: (t) => { $(`${name}-request`).textContent = t; },
+      show: shown(name),
     });
     const location = submitted.headers.get("Operation-Location");
     const result = await poll(location, {

@@ -1,5 +1,6 @@
 // Speech: REST for short audio (speech to text) and REST synthesis with the voices list.
 import { call } from "./api.js";
+import { shown } from "./code.js";
 import { $, busy, el, percent, showError, showJson } from "./view.js";
 
 const OUTPUT_FORMAT = "riff-24khz-16bit-mono-pcm"; // plays in every browser's <audio>
@@ -34,7 +35,7 @@ async function recognize() {
   try {
     const { json } = await call("POST", `/speech/recognition/conversation/cognitiveservices/v1?${query}`, {
       body: file, headers: { "Content-Type": type.startsWith("audio/ogg") ? "audio/ogg; codecs=opus" : "audio/wav" },
-      show: (t) => { $("stt-request").textContent = t; },
+      show: shown("stt"),
     });
     showJson($("stt-json"), json);
     if (json.RecognitionStatus !== "Success") {
@@ -66,7 +67,7 @@ async function synthesize() {
     const { blob } = await call("POST", "/cognitiveservices/v1", {
       body: ssml, binary: true,
       headers: { "Content-Type": "application/ssml+xml", "X-Microsoft-OutputFormat": OUTPUT_FORMAT },
-      show: (t) => { $("tts-request").textContent = t; },
+      show: shown("tts"),
     });
     if (audioUrl) URL.revokeObjectURL(audioUrl);
     audioUrl = URL.createObjectURL(blob);

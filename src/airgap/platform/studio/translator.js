@@ -1,5 +1,6 @@
 // Translator: GET /languages fills the pickers, POST /translate (Text Translation 3.0).
 import { call } from "./api.js";
+import { shown } from "./code.js";
 import { $, busy, el, showError, showJson } from "./view.js";
 
 const VERSION = "api-version=3.0";
@@ -34,7 +35,7 @@ async function run() {
   try {
     const { json, headers } = await call("POST", `/translate?${query}`, {
       body, headers: { "Content-Type": "application/json" },
-      show: (t) => { $("tr-request").textContent = t; },
+      show: shown("tr"),
     });
     showJson($("tr-json"), json);
     const item = json[0];
