@@ -27,7 +27,7 @@ def axe():
     source = axe_source()
     if source is None:
         pytest.skip("axe-core is not installed: the test extras pin a wheel that bundles axe.min.js "
-                    "(axe-playwright-python)")
+                    "(axe-core-python)")
     return source
 
 
