@@ -1,7 +1,7 @@
 #!/bin/sh
 # Build the airgap images locally: base (once), wheelhouse, then one image per target.
 #
-#   deploy/docker/build.sh [TARGET ...]      default: language conversations anomaly vision document translator speech inference all nginx
+#   deploy/docker/build.sh [TARGET ...]      default: language conversations anomaly vision document translator speech inference all studio nginx
 #
 # Tags: $PREFIX/<target>:$VERSION and :latest, PREFIX=localhost/airgap by default. The `localhost/`
 # prefix means a machine without the image fails to pull instead of fetching a stranger's image.
@@ -19,7 +19,7 @@ if [ -z "${PYTHON:-}" ]; then
     if [ -x "$ROOT/.venv/bin/python" ]; then PYTHON="$ROOT/.venv/bin/python"; else PYTHON=python3.11; fi
 fi
 VERSION=$(cd "$ROOT" && "$PYTHON" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')
-[ $# -gt 0 ] || set -- language conversations anomaly vision document translator speech inference all nginx
+[ $# -gt 0 ] || set -- language conversations anomaly vision document translator speech inference all studio nginx
 
 "$HERE/ensure-docker.sh"
 if [ "$BASE" = localhost/airgap-base:bookworm ]; then
@@ -62,6 +62,8 @@ out = pathlib.Path(sys.argv[2])
 out.mkdir(exist_ok=True)
 for service in ("language", "conversations", "anomaly", "vision", "document", "translator", "speech", "scoring", "all"):
     (out / f"{service}.txt").write_text("\n".join(sorted({*project["dependencies"], *expand(service)})) + "\n")
+# The Studio's image has the platform alone (airgap studio needs no extra).
+(out / "studio.txt").write_text("\n".join(sorted(project["dependencies"])) + "\n")
 PY
     # A fixed timestamp makes the wheel byte-identical when the code is, so Docker's cache holds.
     SOURCE_DATE_EPOCH=315532800 "$PYTHON" -m pip wheel --quiet --no-deps --wheel-dir "$ROOT/build/docker/project" "$ROOT"

@@ -19,6 +19,7 @@ from airgap.platform.settings import Settings, SettingsError, settings_help
 from airgap.scoring import cli as score_cli
 from airgap.scoring import package as package_cli
 from airgap.services import registry
+from airgap.studio import cli as studio_cli
 
 EULA_MESSAGE = (
     "airgap: the end-user licence agreement was not accepted. Pass Eula=accept on the command line "
@@ -44,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     dev.add_parser(commands)
     score_cli.add_parser(commands)
     package_cli.add_parser(commands)
+    studio_cli.add_parser(commands)
     return parser
 
 
@@ -64,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return score_cli.run(args)
     if args.command == "package":
         return package_cli.run(args)
+    if args.command == "studio":
+        return studio_cli.run(args)
     if args.command == "dev":
         return _dev(args)
     return 2

@@ -170,6 +170,40 @@ def test_every_service_runs_in_compose_behind_its_profile():
             assert dependency["condition"] == "service_healthy" and dependency["required"] is False
 
 
+def test_studio_runs_behind_its_profile_and_asks_every_service():
+    """`--profile studio`: its own image and port, after the front; its /ready asks each bundled
+    service's own containers (Studio:Ready read by the Studio's own parser), its API calls go to nginx."""
+    from airgap.platform.settings import Settings
+    from airgap.studio.settings import STUDIO
+
+    assert "studio" not in compose_config()["services"]
+    services = compose_config("--profile", "studio", env={"AIRGAP_STUDIO_PORT": "8081"})["services"]
+    studio = services["studio"]
+    assert studio["image"] == "localhost/airgap/studio:latest" and studio["pull_policy"] == "never"
+    assert studio["profiles"] == ["studio"]
+    assert [(p["target"], p["published"]) for p in studio["ports"]] == [(5000, "8081")]
+    assert studio["depends_on"]["nginx"]["condition"] == "service_healthy"
+    assert "/studio" in " ".join(studio["healthcheck"]["test"])
+    assert all(":" not in key for key in studio["environment"])
+    settings = Settings.load([], studio["environment"]).section(STUDIO)
+    assert settings.upstream == "http://nginx:5000"
+    assert dict(settings.ready_targets()) == {name: f"http://{name}:5000" for name in BUNDLED}
+    assert "studio" not in compose_config(*EVERY_PROFILE)["services"]
+
+
+def test_studio_image_is_a_target_with_the_platform_only():
+    dockerfile = (ROOT / "deploy/docker/Dockerfile").read_text()
+    build = (ROOT / "deploy/docker/build.sh").read_text()
+    target = re.search(r"^FROM runtime AS studio\n(.*?)(?=^FROM )", dockerfile, re.M | re.S).group(1)
+    assert 'ENTRYPOINT ["airgap", "studio"]' in target and "COPY --from=venv-studio " in target
+    venv = re.search(r"^FROM wheelhouse AS venv-studio\n(.*?)(?=^FROM )", dockerfile, re.M | re.S).group(1)
+    assert 'install --no-cache-dir "$1" ' in venv and "requirements/studio.txt" in venv  # no extra: no model
+    # The legacy builder builds every stage above its target: the Studio's come before any service's venv.
+    assert dockerfile.index("AS venv-studio") < min(dockerfile.index(f"AS venv-{s}") for s in BUNDLED)
+    assert "studio" in re.search(r"\|\| set -- (.+)", build).group(1).split()
+    assert '(out / "studio.txt")' in build
+
+
 def nginx_locations() -> list[tuple[str, str, str, str]]:
     """(modifier, pattern, upstream host, body) of every location of nginx.conf, in file order."""
     text = NGINX.read_text()

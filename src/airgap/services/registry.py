@@ -22,10 +22,12 @@ BUNDLED: dict[str, str] = {
 UNPACKAGED: dict[str, str] = {}
 
 
-# Modules that declare the settings sections of the bundled services. They are light (no
-# model, no service code), so the command line can know every key before it parses any.
+# Modules that declare the settings sections of the bundled services (and of `airgap studio`).
+# They are light (no model, no service code), so the command line can know every key before it
+# parses any.
 SETTINGS_MODULES: tuple[str, ...] = ("airgap.ocr.settings", "airgap.services.translator.settings",
-                                     "airgap.services.speech.settings", "airgap.services.speech.tts_settings")
+                                     "airgap.services.speech.settings", "airgap.services.speech.tts_settings",
+                                     "airgap.studio.settings")
 
 
 # Tests host services of their own beside the bundled ones (tests/support/echo_service.py):

@@ -52,7 +52,7 @@ CONTENT_SECURITY_POLICY = (
 )
 
 # The files are versioned with the installed package; an hour of caching keeps an upgrade visible.
-_CACHE = {"Cache-Control": "public, max-age=3600"}
+CACHE_HEADERS = {"Cache-Control": "public, max-age=3600"}
 
 router = APIRouter(include_in_schema=False)
 
@@ -65,7 +65,7 @@ def file_path(name: str):
 @router.get(PAGE)
 async def studio_page() -> FileResponse:
     return FileResponse(str(file_path("index.html")), media_type="text/html; charset=utf-8",
-                        headers={**_CACHE, "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+                        headers={**CACHE_HEADERS, "Content-Security-Policy": CONTENT_SECURITY_POLICY,
                                  "X-Content-Type-Options": "nosniff"})
 
 
@@ -75,4 +75,4 @@ async def studio_asset(name: str) -> FileResponse:
         raise NotFound(f"Resource not found: GET {ASSETS}/{name}. The Studio's assets are "
                        f"{', '.join(sorted(FILES))}.")
     return FileResponse(str(file_path(name)), media_type=FILES[name],
-                        headers={**_CACHE, "X-Content-Type-Options": "nosniff"})
+                        headers={**CACHE_HEADERS, "X-Content-Type-Options": "nosniff"})
