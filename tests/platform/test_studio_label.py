@@ -155,9 +155,11 @@ def _labels(browser) -> dict:
 
 
 def _capture_downloads(browser) -> None:
-    browser.evaluate("""window.exported = []; const made = URL.createObjectURL;
-        URL.createObjectURL = (blob) => { window.exported.push(blob); return made(blob); };
-        HTMLAnchorElement.prototype.click = function () { window.exportedName = this.download; };""")
+    """Blobs the page makes go to ``window.exported``, a download's name to ``exportedName``; again: both reset."""
+    browser.evaluate("""window.exported = []; window.exportedName = null;
+        if (!window.capturing) { window.capturing = true; const made = URL.createObjectURL;
+          URL.createObjectURL = (blob) => { window.exported.push(blob); return made(blob); };
+          HTMLAnchorElement.prototype.click = function () { window.exportedName = this.download; }; }""")
 
 
 def _downloaded_zip(browser) -> dict[str, bytes]:

@@ -95,22 +95,28 @@ function speechHost() {
   return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${root}`;
 }
 
-function speechPreamble() {
-  return [...preamble("azure-cognitiveservices-speech", ["import azure.cognitiveservices.speech as speechsdk"],
+function speechPreamble(imports = []) {
+  return [...preamble("azure-cognitiveservices-speech", [...imports, "import azure.cognitiveservices.speech as speechsdk"],
     { azureKey: false, endpoint: ["HOST", speechHost()] }),
     "# The SDK speaks to the same service over its websocket, as to Azure's containers.",
     "config = speechsdk.SpeechConfig(host=HOST, subscription=KEY)"];
 }
 
 function recognize(query, file) {
-  return [...speechPreamble(),
+  const words = query.get("wordLevelTimestamps") === "true";
+  return [...speechPreamble(words ? ["import json"] : []),
     `config.speech_recognition_language = ${py(query.get("language") || "en-US")}`,
     ...(query.get("format") === "detailed" ? ["config.output_format = speechsdk.OutputFormat.Detailed"] : []),
+    ...(words ? ["config.request_word_level_timestamps()  # wordLevelTimestamps=true"] : []),
     `audio = speechsdk.audio.AudioConfig(filename=${py(fileName(file, "audio.wav"))})`,
     "recognizer = speechsdk.SpeechRecognizer(speech_config=config, audio_config=audio)",
     "result = recognizer.recognize_once()",
     "print(result.reason, result.text)",
-    "print(result.json)  # the service's JSON answer"];
+    ...(words ? ["# Each word with its offset and duration in seconds (the JSON's are 100-ns ticks).",
+      'best = (json.loads(result.json).get("NBest") or [{}])[0]  # none when nothing was recognised',
+      'for word in best.get("Words", []):',
+      '    print(word["Word"], word["Offset"] / 1e7, word["Duration"] / 1e7)']
+      : ["print(result.json)  # the service's JSON answer"])];
 }
 
 // "riff-24khz-16bit-mono-pcm" -> "Riff24Khz16BitMonoPcm", the SDK's enum member.

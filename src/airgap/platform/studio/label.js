@@ -21,7 +21,7 @@ const COLOURS = ["#cf222e", "#1a7f37", "#8250df", "#bc4c00", "#0969da", "#bf3989
 const DRAG = 5; // canvas pixels a press must move to draw a region rather than click
 
 const project = new Project();
-const view = { doc: null, page: 1, field: null, focus: -1, drag: null, images: new Map() };
+const view = { doc: null, page: 1, field: null, focus: -1, drag: null, images: new Map(), renaming: null };
 let reading = Promise.resolve(); // layout runs one document at a time
 
 export function init() {
@@ -178,13 +178,45 @@ function renderFields() {
     const clear = linkButton("Clear", `Clear ${field.fieldKey} on this document`);
     clear.addEventListener("click", () => { clearLabel(doc, path); render(); });
     clear.disabled = !label;
+    const rename = linkButton("Rename", `Rename the field ${field.fieldKey}`);
+    rename.addEventListener("click", () => { view.renaming = field.fieldKey; renderFields(); });
+    const name = view.renaming === field.fieldKey ? renamer(field, id)
+      : el("label", { for: id }, swatch(path),
+        `${field.fieldKey} `, el("small", { text: editable ? field.fieldType : `${field.fieldType} (kept as loaded)` }));
     return el("li", { "data-field": field.fieldKey },
-      radio, el("label", { for: id }, swatch(path),
-        `${field.fieldKey} `, el("small", { text: editable ? field.fieldType : `${field.fieldType} (kept as loaded)` })),
-      el("span", { class: "label-value", text: shown }), clear, remove);
+      radio, name, el("span", { class: "label-value", text: shown }), clear, rename, remove);
   });
   box.replaceChildren(el("fieldset", {}, el("legend", { text: "Label the words with" }),
     el("ul", { class: "label-fields" }, ...rows)));
+}
+
+// The field's name as a text box: Enter (or leaving it) renames the field in every label, Escape keeps it.
+function renamer(field, id) {
+  const input = el("input", { id: "label-field-rename", size: "18", spellcheck: "false", autocomplete: "off",
+    "aria-label": `New name for the field ${field.fieldKey}`, "aria-describedby": "label-status" });
+  input.value = field.fieldKey;
+  const done = (keep) => {
+    if (view.renaming !== field.fieldKey) return;
+    view.renaming = null;
+    if (!keep) {
+      try {
+        const from = field.fieldKey; // renameField changes the field object itself
+        const name = project.renameField(from, input.value);
+        if (view.field === from) view.field = name;
+        status(name === from ? "" : `Renamed ${from} to ${name} in every document's labels.`);
+      } catch (error) {
+        status(error.message);
+      }
+    }
+    render();
+    $(id)?.focus();
+  };
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === "Escape") { event.preventDefault(); done(event.key === "Escape"); }
+  });
+  input.addEventListener("blur", () => done(false));
+  queueMicrotask(() => { input.focus(); input.select(); });
+  return input;
 }
 
 function linkButton(text, name) {

@@ -42,6 +42,26 @@ export class Project {
     return name;
   }
 
+  // A new name for a field, carried into every label of every document that uses it (the label
+  // path is the escaped key, and a table's cells are `<key>/<row>/<column>` under it).
+  renameField(from, to) {
+    const name = to.trim();
+    const field = this.fields.find((f) => f.fieldKey === from);
+    if (!field) throw new Error(`There is no field named '${from}'.`);
+    if (!name) throw new Error("Type a name for the field.");
+    if (name === from) return name;
+    if (this.fields.some((f) => f.fieldKey === name)) throw new Error(`There is a field named '${name}' already.`);
+    const [before, after] = [escapeKey(from), escapeKey(name)];
+    field.fieldKey = name;
+    for (const doc of this.docs.values()) {
+      for (const label of doc.labels) {
+        if (label.label === before) label.label = after;
+        else if (label.label.startsWith(`${before}/`)) label.label = after + label.label.slice(before.length);
+      }
+    }
+    return name;
+  }
+
   // A field goes with its labels in every document, as Azure's Studio does.
   removeField(key) {
     const path = escapeKey(key);

@@ -1,0 +1,125 @@
+"""The Label tab's project (issue 18): fields renamed and deleted through every label, the project
+kept in the browser's IndexedDB across reloads, and a project zip opened in the page.
+
+Headless Chromium against a running document server, driven with real mouse and key events; the
+delivery notes and the helpers are test_studio_label.py's.
+"""
+
+from __future__ import annotations
+
+import json
+
+from tests.platform.test_studio_label import (
+    NOTES,
+    SIGNATURE_BOX,
+    _capture_downloads,
+    _choose_doc,
+    _choose_field,
+    _choose_files,
+    _click_word,
+    _drag,
+    _downloaded_zip,
+    _open_label_tab,
+    render,
+    server,  # noqa: F401 - the module's document server fixture
+)
+
+
+def _press(browser, key: str) -> None:
+    codes = {"Enter": 13, "Escape": 27}
+    for kind in ("keyDown", "keyUp"):
+        browser.send("Input.dispatchKeyEvent", type=kind, key=key, code=key, windowsVirtualKeyCode=codes[key])
+
+
+def _field_keys(browser) -> list[str]:
+    return browser.evaluate("[...document.querySelectorAll('#label-fields li')].map(l => l.dataset.field)")
+
+
+def _rename(browser, old: str, new: str, key: str = "Enter") -> None:
+    """Rename through the page: the field's Rename button, the name typed over the old one, Enter."""
+    browser.click(f'#label-fields li[data-field="{old}"] button[aria-label^="Rename"]')
+    browser.wait_for("document.activeElement && document.activeElement.id === 'label-field-rename'")
+    browser.send("Input.insertText", text=new)  # replaces the selected old name, as typing does
+    _press(browser, key)
+
+
+def _download(browser) -> dict[str, bytes]:
+    _capture_downloads(browser)
+    browser.click("#label-download")
+    browser.wait_for("window.exportedName === 'labelled-project.zip'")
+    return _downloaded_zip(browser)
+
+
+def _labelled_project(browser, url: str, tmp_path) -> dict:
+    """Two notes opened and labelled: Customer on both, OrderNumber and the signature region on note1."""
+    notes = {}
+    for name, values, shift in NOTES[:2]:
+        png, boxes = render(values, shift)
+        (tmp_path / name).write_bytes(png)
+        notes[name] = {"png": png, "boxes": boxes, "shift": shift}
+    _open_label_tab(browser, url)
+    _choose_files(browser, "#label-files", [tmp_path / name for name in notes])
+    browser.wait_for("document.body.dataset.label === 'idle' && [...document.querySelectorAll('#label-docs button')]"
+                     ".filter(b => b.textContent.includes('0 labelled')).length === 2")
+    for name, kind in (("Customer", "string"), ("OrderNumber", "string"), ("Signature", "signature")):
+        browser.type_into("#label-field-name", name)
+        browser.evaluate(f"document.getElementById('label-field-type').value = {json.dumps(kind)}")
+        browser.click("#label-field-add")
+    for name in notes:
+        _choose_doc(browser, name)
+        _choose_field(browser, 0)
+        for box in notes[name]["boxes"]["Customer"]:
+            _click_word(browser, box)
+    _choose_doc(browser, "note1.png")
+    _choose_field(browser, 1)
+    _click_word(browser, notes["note1.png"]["boxes"]["OrderNumber"][0])
+    _choose_field(browser, 2)
+    _drag(browser, *SIGNATURE_BOX)
+    return notes
+
+
+def _labels_of(files: dict[str, bytes], name: str) -> dict[str, list[str]]:
+    labels = json.loads(files[f"{name}.labels.json"])["labels"]
+    return {label["label"]: [v["text"] for v in label["value"]] for label in labels}
+
+
+def test_rename_and_delete_a_field_through_every_label(server, browser, tmp_path):  # noqa: F811
+    _labelled_project(browser, server.url, tmp_path)
+    before = _download(browser)
+    assert _labels_of(before, "note1.png") == {"Customer": ["Alice", "Martin"], "OrderNumber": ["PO-10482"],
+                                               "Signature": [""]}
+
+    # A name with '/' and '~' is written escaped in the labels (JSON Pointer's ~1 and ~0), as Azure does.
+    _choose_field(browser, 0)
+    _rename(browser, "Customer", "Client/Name~2")
+    browser.wait_for("document.getElementById('label-status').textContent.startsWith('Renamed')")
+    assert _field_keys(browser) == ["Client/Name~2", "OrderNumber", "Signature"]
+    # The chosen field follows its new name: a click now labels with it.
+    assert browser.evaluate("document.querySelector('#label-fields input[name=label-field]:checked').value") \
+        == "Client/Name~2"
+    # A name already taken is refused and nothing changes; Escape leaves the name as it was.
+    _rename(browser, "OrderNumber", "Signature")
+    assert "already" in browser.evaluate("document.getElementById('label-status').textContent")
+    _rename(browser, "OrderNumber", "Ignored", key="Escape")
+    assert _field_keys(browser) == ["Client/Name~2", "OrderNumber", "Signature"]
+
+    renamed = _download(browser)
+    fields = json.loads(renamed["fields.json"])["fields"]
+    assert [f["fieldKey"] for f in fields] == ["Client/Name~2", "OrderNumber", "Signature"]
+    assert _labels_of(renamed, "note1.png") == {"Client~1Name~02": ["Alice", "Martin"], "OrderNumber": ["PO-10482"],
+                                                "Signature": [""]}
+    assert _labels_of(renamed, "note2.png") == {"Client~1Name~02": ["Robert", "Chen"]}
+    # Everything else in the files is as it was: the boxes moved with their label.
+    old_boxes = [v["boundingBoxes"] for l in json.loads(before["note2.png.labels.json"])["labels"] for v in l["value"]]
+    new_boxes = [v["boundingBoxes"] for l in json.loads(renamed["note2.png.labels.json"])["labels"] for v in l["value"]]
+    assert old_boxes == new_boxes
+
+    # Deleting a field takes its labels out of every document; a document left unlabelled has no file.
+    browser.click('#label-fields li[data-field="Client/Name~2"] button[aria-label^="Delete"]')
+    browser.click('#label-fields li[data-field="OrderNumber"] button[aria-label^="Delete"]')
+    assert _field_keys(browser) == ["Signature"]
+    deleted = _download(browser)
+    assert [f["fieldKey"] for f in json.loads(deleted["fields.json"])["fields"]] == ["Signature"]
+    assert _labels_of(deleted, "note1.png") == {"Signature": [""]}
+    assert "note2.png.labels.json" not in deleted and "note2.png.ocr.json" in deleted
+    assert not [m for m in browser.console if "rror" in m], browser.console
