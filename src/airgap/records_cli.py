@@ -28,6 +28,8 @@ def add_parser(commands) -> None:
             p.add_argument("--month", type=int, choices=range(1, 13), metavar="M")
             p.add_argument("--year", type=int, metavar="Y")
             p.add_argument("--json", action="store_true", help="print JSON (the /records/usage-logs shape)")
+            p.add_argument("--by-day", action="store_true",
+                           help="also each UTC day's totals (JSON: the ?by=day shape, an airgap extension)")
         if name == "export":
             p.add_argument("--to", type=Path, default=None, help="file to write (default: stdout)")
 
@@ -55,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     if (args.month is None) != (args.year is None):
         print("airgap: give both --month and --year, or neither.", file=sys.stderr)
         return 2
-    report = summary(args.output, [], month=args.month, year=args.year)
+    report = summary(args.output, [], month=args.month, year=args.year, by_day=args.by_day)
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
@@ -63,4 +65,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{service['serviceName']} ({service['apiType']})")
         for m in service["meters"]:
             print(f"  {m['name']}: {m['quantity']:g}")
+        for day in service.get("days", ()):
+            print(f"  {day['date']}")
+            for m in day["meters"]:
+                print(f"    {m['name']}: {m['quantity']:g}")
     return 0

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
 from airgap import __version__
-from airgap.platform import metrics
+from airgap.platform import job_metrics, metrics
 from airgap.platform.responses import JSONResponse
 from airgap.platform.runtime import Runtime
 
@@ -101,6 +102,9 @@ async def status(request: Request) -> JSONResponse:
 
 
 @router.get("/metrics")
-async def prometheus_metrics() -> Response:
+async def prometheus_metrics(request: Request) -> Response:
     payload, content_type = metrics.exposition()
+    runner = _runtime(request).jobs
+    if runner is not None:  # jobs in flight, read from the job folder now (files: off the loop)
+        payload += await asyncio.to_thread(job_metrics.exposition, runner.store)
     return Response(payload, media_type=content_type)

@@ -190,6 +190,9 @@ class JobStore:
         self._pending = self.root / "pending"
         self._cancel = self.root / "cancel"
         self.blobs = self.root / "blobs"  # uploads a job needs (job_files)
+        # job id -> (its state file's stat, the few fields `unfinished` reports), so that a
+        # scrape reads again only the jobs that changed since the last one.
+        self._unfinished_seen: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
 
     def _ensure_folders(self) -> None:
         # Created on first write, not at start-up: a server that never takes a job touches nothing.
@@ -277,6 +280,36 @@ class JobStore:
             return name
         state = self._read(job_id)
         return None if state is None else state.get("handler")
+
+    def unfinished(self) -> list[dict[str, Any]]:
+        """Every job not finished yet, of any process sharing the folder: ``jobId``, ``service``,
+        ``handler``, ``status`` (notStarted, running, or cancelling) and ``createdDateTime``.
+
+        For /metrics at every scrape: a job's state (which holds its documents) is parsed again
+        only when its file changed, so a backlog of queued jobs costs one stat each.
+        """
+        now = self.clock()
+        seen: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+        out = []
+        for job_id in self.pending_ids():
+            path = self._state_path(job_id)
+            try:
+                st = path.stat()
+                stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+                known = self._unfinished_seen.get(job_id)
+                if known is None or known[0] != stamp:
+                    state = orjson.loads(path.read_bytes())
+                    known = (stamp, {key: state.get(key) for key in (
+                        "jobId", "service", "handler", "status", "createdDateTime", "expirationDateTime")})
+            except (FileNotFoundError, orjson.JSONDecodeError):
+                continue  # finished and swept meanwhile, or not a job file
+            seen[job_id] = known
+            job = known[1]
+            if job["status"] in TERMINAL or _parse_iso(job["expirationDateTime"]) <= now:
+                continue  # finished a moment ago (its marker is going), or expired and left for the sweep
+            out.append({**job, "status": job_status(job, self.cancel_requested(job_id))})
+        self._unfinished_seen = seen
+        return out
 
     # -- claim -------------------------------------------------------------------------------
     def try_claim(self, job_id: str) -> JobClaim | None:

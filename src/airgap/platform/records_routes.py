@@ -1,4 +1,8 @@
-"""``GET /records/usage-logs[/{MONTH}/{YEAR}]``: the disconnected usage report."""
+"""``GET /records/usage-logs[/{MONTH}/{YEAR}]``: the disconnected usage report.
+
+``?by=day`` (an airgap extension, not Azure's) adds each service's usage per UTC day
+(``reports.summary(by_day=True)``); without it the answer is Azure's shape, unchanged.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,22 @@ router = APIRouter(include_in_schema=False)
 
 
 def _report(request: Request, month: int | None = None, year: int | None = None) -> JSONResponse:
+    by_day = _by_day(request)
     runtime = request.app.state.runtime
     services = [(s.name, s.api_type) for s in runtime.services]
-    return JSONResponse(summary(runtime.settings.output_dir, services, month=month, year=year))
+    return JSONResponse(summary(runtime.settings.output_dir, services, month=month, year=year, by_day=by_day))
+
+
+def _by_day(request: Request) -> bool:
+    values = request.query_params.getlist("by")
+    if not values:
+        return False
+    if values != ["day"]:
+        given = ", ".join(repr(v) for v in values)
+        raise BadRequest(f"Query parameter 'by' = {given} is not valid: the only breakdown is by=day (usage per "
+                         "UTC day, an airgap extension), e.g. /records/usage-logs/03/2024?by=day; leave 'by' out "
+                         "for Azure's report of totals.")
+    return True
 
 
 @router.get("/records/usage-logs")
