@@ -38,6 +38,11 @@ def _table(browser, caption: str) -> list[list[str]]:
         .flatMap(t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent)))""")
 
 
+def _per(browser, period: str) -> None:
+    browser.evaluate(f"(s => {{ s.value = '{period}'; s.dispatchEvent(new Event('change')); }})"
+                     "(document.getElementById('ops-period'))")
+
+
 def test_operations_panel_behind_inbound_auth(server, browser, tmp_path):
     server, licence = server
     browser.open(server.url + "/studio")
@@ -78,6 +83,18 @@ def test_operations_panel_behind_inbound_auth(server, browser, tmp_path):
     usage = _table(browser, "Usage per service and meter, month by month (UTC)")
     assert usage[0][:2] == ["anomaly", "Transactions"] and usage[0][-1] == str(CALLS)
 
+    # Per day (the report's ?by=day): the last 31 UTC days, the calls on today's bar (or, past
+    # midnight UTC during the test, split over the last two).
+    _per(browser, "day")
+    days = browser.evaluate("[...document.querySelectorAll('#ops-chart rect.bar')].map(r => Number(r.dataset.value))")
+    assert len(days) == 31 and sum(days) == CALLS and days[:-2] == [0] * 29, days
+    assert browser.evaluate("document.getElementById('ops-chart-title').textContent") == "Transactions of anomaly per day (UTC)"
+    [daily] = _table(browser, "Usage per service and meter, day by day (UTC)")
+    assert len(daily) == 2 + 31 and daily[:2] == ["anomaly", "Transactions"]
+    assert sum(int(v or 0) for v in daily[2:]) == CALLS
+    assert "?by=day" in " ".join(u for u in browser.requested if "/records/usage-logs/" in u)
+    _per(browser, "month")
+
     # The licence and its expiry, read from /status.
     licence_text = browser.evaluate("document.getElementById('ops-licence').innerText")
     assert licence_text.startswith("Valid"), licence_text
@@ -93,7 +110,8 @@ def test_operations_panel_behind_inbound_auth(server, browser, tmp_path):
     detect = routes["POST /anomalydetector/v1.1/timeseries/entire/detect"]
     assert int(detect[1]) >= CALLS and detect[3].endswith(("ms", " s")), detect
     assert ["anomaly"] == [r[0] for r in _table(browser, "Time inside each engine")]
-    assert "0 websocket streams open now" in browser.evaluate("document.getElementById('ops-jobs').innerText")
+    jobs = browser.evaluate("document.getElementById('ops-jobs').innerText")
+    assert "No job in flight." in jobs and "0 websocket streams open now" in jobs, jobs
 
     # Exports: the blob the page offers for download, caught as it is made.
     browser.evaluate("""window.exported = []; const made = URL.createObjectURL;
@@ -111,6 +129,12 @@ def test_operations_panel_behind_inbound_auth(server, browser, tmp_path):
     assert lines[0].startswith("serviceName,meter,") and len(lines[0].split(",")) == 14
     assert lines[1].startswith("anomaly,CognitiveServices.AnomalyDetector.Container.Transactions,")
     assert lines[1].endswith(f",{CALLS}")
+    _per(browser, "day")  # the CSV is the table shown: day by day
+    browser.click("#ops-export-csv")
+    browser.wait_for("window.exported.length === 3")
+    assert browser.evaluate("window.exportedName") == "usage-by-day.csv"
+    lines = browser.evaluate("window.exported[2].text()").splitlines()
+    assert len(lines[0].split(",")) == 2 + 31 and sum(float(v) for v in lines[1].split(",")[2:]) == CALLS
 
     # The last detection as sent (the key masked, the long series cut) and the Python the panel
     # shows for it (azure-ai-anomalydetector), run with the key against the server (after the
@@ -151,3 +175,31 @@ def test_licence_and_usage_parsers_in_the_page(server, browser):
                               "[{le: 0.005, count: 10}, {le: 0.01, count: 20}, {le: Infinity, count: 20}], 0.5))")
     assert median == pytest.approx(0.005)
     assert browser.evaluate("import('./studio/assets/operations.js').then(m => [3, 7, 1200, 0].map(m.niceMax))") == [5, 10, 2000, 1]
+
+
+def test_jobs_in_flight_from_the_servers_own_exposition(server, browser, tmp_path):
+    """The page's reading of /metrics' job gauges, on what job_metrics writes for a real job folder:
+    two queued Language jobs and a running Read job, by service, kind and status, the oldest's age."""
+    from datetime import UTC, datetime, timedelta
+
+    from airgap.platform import job_metrics
+    from airgap.platform.jobs import JobStore
+
+    now = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+    clock = {"now": now - timedelta(minutes=10)}
+    store = JobStore(tmp_path / "jobs", clock=lambda: clock["now"])
+    new = lambda service, handler: store.create(service=service, handler=handler, input={}, tasks=[])["jobId"]  # noqa: E731
+    new("language", "language.analyze")
+    clock["now"] = now - timedelta(seconds=40)
+    new("language", "language.analyze")
+    store.try_claim(new("vision", "vision.read")).start()
+    clock["now"] = now
+    text = job_metrics.exposition(store).decode()
+    server, _ = server
+    browser.open(server.url + "/studio")
+    browser.wait_for("document.body.dataset.studio === 'started'")
+    rows = browser.evaluate(f"import('./studio/assets/operations.js').then(m => m.jobRows(m.parseMetrics({json.dumps(text)})))")
+    assert rows == [
+        {"service": "language", "kind": "language.analyze", "status": "notStarted", "jobs": 2, "oldest": 600},
+        {"service": "vision", "kind": "vision.read", "status": "running", "jobs": 1, "oldest": 40},
+    ]

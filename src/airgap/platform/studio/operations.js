@@ -1,11 +1,13 @@
 // Operations: the server itself, from the public housekeeping APIs only (the same any monitoring
 // tool reads): the licence (/status), engine health (/ready, /status, /metrics), usage per service
-// and meter per month (/records/usage-logs/{MM}/{YYYY}) drawn as an SVG bar chart, the usage
-// report to download, and highlights of /metrics (requests, latencies, operations accepted).
+// and meter per month or per day (/records/usage-logs/{MM}/{YYYY}?by=day) drawn as an SVG bar
+// chart, the usage report to download, highlights of /metrics (requests, latencies) and the jobs in
+// flight (/metrics' airgap_jobs, read from the job folder).
 import { call } from "./api.js";
 import { $, busy, el, showError, showNote } from "./view.js";
 
 const MONTHS = 12;
+const DAYS = 31;
 const REFRESH_MS = 30000;
 // Routes that watch the server rather than use it: left out of the request highlights.
 const HOUSEKEEPING = new Set(["/", "/ready", "/ContainerReadiness", "/health", "/ContainerLiveness",
@@ -13,12 +15,15 @@ const HOUSEKEEPING = new Set(["/", "/ready", "/ContainerReadiness", "/health", "
 const HOUSEKEEPING_PREFIXES = ["/records/", "/studio", "/swagger"];
 
 const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 3 });
-let usage = { months: [], series: [] }; // the last months' report, kept for the chart and the CSV
+// The last months' reports, kept for the chart, the table and the CSV: `columns.month` (the
+// MONTHS last months) and `columns.day` (the DAYS last days), each series' quantities per column.
+let usage = { columns: { month: [], day: [] }, series: [] };
 let refreshing = false;
 
 export function init() {
   $("ops-refresh").addEventListener("click", () => busy($("ops-refresh"), refresh));
   $("ops-meter").addEventListener("change", drawChart);
+  $("ops-period").addEventListener("change", () => { drawChart(); showUsageTable(); });
   $("ops-export-month").addEventListener("click", () => busy($("ops-export-month"), exportMonth));
   $("ops-export-all").addEventListener("click", () => busy($("ops-export-all"), exportAll));
   $("ops-export-csv").addEventListener("click", exportCsv);
@@ -52,7 +57,7 @@ async function refresh() {
     showEngines(status, ready, samples);
     if (samples) {
       showRequests(samples);
-      showOperations(samples);
+      showJobs(samples);
     } else {
       showError($("ops-requests"), metrics.reason);
       showError($("ops-jobs"), metrics.reason);
@@ -245,24 +250,43 @@ function showRequests(samples) {
   $("ops-requests").replaceChildren(...out);
 }
 
-// No public API lists running jobs (Azure has none either: a job is read at its Operation-Location),
-// so this shows what /metrics tells: operations accepted (202) by route, and streams open now.
-function showOperations(samples) {
+// Jobs not finished yet, per service, kind and status, from airgap_jobs and
+// airgap_jobs_oldest_age_seconds (the job folder's figures, the same from every worker and replica).
+export function jobRows(samples) {
+  const key = (l) => `${l.service}\u0000${l.kind}\u0000${l.status}`;
+  const oldest = new Map(samples.filter((x) => x.name === "airgap_jobs_oldest_age_seconds")
+    .map((x) => [key(x.labels), x.value]));
+  return samples.filter((x) => x.name === "airgap_jobs" && x.value > 0)
+    .map((x) => ({ ...x.labels, jobs: x.value, oldest: oldest.get(key(x.labels)) }))
+    .sort((a, b) => a.service.localeCompare(b.service) || a.kind.localeCompare(b.kind) || a.status.localeCompare(b.status));
+}
+
+function age(value) {
+  if (value === undefined) return "";
+  if (value < 90) return `${Math.round(value)} s`;
+  return value < 5400 ? `${Math.round(value / 60)} min` : `${number.format(Math.round(value / 360) / 10)} h`;
+}
+
+// The jobs in flight, the long-running operations accepted (202) by route, and streams open now.
+function showJobs(samples) {
+  const jobs = jobRows(samples);
+  const out = [jobs.length
+    ? table(["Service", "Kind", "Status", "Jobs", "Oldest"], jobs.map((j) => [j.service, j.kind, j.status,
+      number.format(j.jobs), age(j.oldest)]), "Jobs in flight (every process sharing the job folder)")
+    : el("p", { text: "No job in flight." })];
   const accepted = new Map();
   for (const s of samples.filter((x) => x.name === "airgap_requests_total" && x.labels.status === "202")) {
     const k = `${s.labels.method} ${s.labels.route}`;
     accepted.set(k, (accepted.get(k) || 0) + s.value);
   }
   const open = samples.find((s) => s.name === "airgap_websockets_open");
-  const out = [el("p", { text: `${number.format(open ? open.value : 0)} websocket streams open now.` })];
+  out.push(el("p", { text: `${number.format(open ? open.value : 0)} websocket streams open now.` }));
   if (accepted.size) {
     out.push(table(["Route", "Accepted"], [...accepted].map(([k, n]) => [k, number.format(n)]),
       "Long-running operations accepted since the server started"));
   } else {
     out.push(note("No long-running operation (job, read, analyze) was accepted since the server started."));
   }
-  out.push(note("The APIs keep no list of jobs in flight: each job's state is read at the "
-    + "Operation-Location its 202 answer gave."));
   $("ops-jobs").replaceChildren(...out);
 }
 
@@ -279,8 +303,19 @@ export function lastMonths(now = new Date(), count = MONTHS) {
   return out;
 }
 
-function reportPath({ month, year }) {
-  return `/records/usage-logs/${String(month).padStart(2, "0")}/${year}`;
+// The last `count` UTC days, oldest first, as {key: "2026-12-05", day, month, year}.
+export function lastDays(now = new Date(), count = DAYS) {
+  const out = [];
+  for (let back = count - 1; back >= 0; back -= 1) {
+    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - back));
+    out.push({ key: d.toISOString().slice(0, 10), day: d.getUTCDate(), month: d.getUTCMonth() + 1, year: d.getUTCFullYear() });
+  }
+  return out;
+}
+
+// `byDay`: with each UTC day's meters too (`?by=day`, an airgap extension of Azure's report).
+function reportPath({ month, year }, byDay = false) {
+  return `/records/usage-logs/${String(month).padStart(2, "0")}/${year}${byDay ? "?by=day" : ""}`;
 }
 
 // One service answers Azure's object; several, a list of them.
@@ -290,25 +325,34 @@ function services(report) {
 
 async function loadUsage() {
   const months = lastMonths();
+  const days = lastDays();
+  const dayAt = new Map(days.map((d, i) => [d.key, i]));
   let reports;
   try {
-    reports = await Promise.all(months.map(async (m) => (await call("GET", reportPath(m))).json));
+    reports = await Promise.all(months.map(async (m) => (await call("GET", reportPath(m, true))).json));
   } catch (error) {
     $("ops-chart-svg").setAttribute("hidden", "");
     showError($("ops-chart-note"), error);
     return;
   }
-  const series = new Map(); // "service · meter" -> quantities by month index
+  const series = new Map(); // "service · meter" -> quantities by month and by day
+  const entry = (service, meter) => {
+    const key = `${service}\u0000${meter}`;
+    if (!series.has(key)) {
+      series.set(key, { service, meter, values: { month: months.map(() => 0), day: days.map(() => 0) } });
+    }
+    return series.get(key).values;
+  };
   reports.forEach((report, i) => {
     for (const s of services(report)) {
-      for (const m of s.meters || []) {
-        const key = `${s.serviceName}\u0000${m.name}`;
-        if (!series.has(key)) series.set(key, { service: s.serviceName, meter: m.name, values: months.map(() => 0) });
-        series.get(key).values[i] += m.quantity;
+      for (const m of s.meters || []) entry(s.serviceName, m.name).month[i] += m.quantity;
+      for (const d of s.days || []) {
+        if (!dayAt.has(d.date)) continue; // older than the days shown
+        for (const m of d.meters) entry(s.serviceName, m.name).day[dayAt.get(d.date)] += m.quantity;
       }
     }
   });
-  usage = { months, series: [...series.values()] };
+  usage = { columns: { month: months, day: days }, series: [...series.values()] };
   fillMeters();
   drawChart();
   showUsageTable();
@@ -330,16 +374,30 @@ function fillMeters() {
   // The meter chosen before a refresh stays chosen; at first, the one used most this month.
   if (keep >= 0) select.value = chosen;
   else if (usage.series.length) {
-    const last = usage.months.length - 1;
-    const busiest = usage.series.reduce((best, s, i) => (s.values[last] > usage.series[best].values[last] ? i : best), 0);
+    const last = MONTHS - 1;
+    const busiest = usage.series.reduce((best, s, i) => (s.values.month[last] > usage.series[best].values.month[last]
+      ? i : best), 0);
     select.value = String(busiest);
   }
   select.disabled = !usage.series.length;
 }
 
+function monthName(month, year) {
+  return new Date(Date.UTC(year, month - 1, 1)).toLocaleString(undefined, { month: "short", timeZone: "UTC" });
+}
+
 function monthLabel({ month, year }, first) {
-  const name = new Date(Date.UTC(year, month - 1, 1)).toLocaleString(undefined, { month: "short", timeZone: "UTC" });
+  const name = monthName(month, year);
   return month === 1 || first ? `${name} ${year}` : name;
+}
+
+// A day's axis label: its number, with the month's name on the first bar and on each 1st.
+function dayLabel({ day, month, year }, first) {
+  return day === 1 || first ? `${day} ${monthName(month, year)}` : String(day);
+}
+
+function period() {
+  return $("ops-period").value === "day" ? "day" : "month";
 }
 
 // A nice upper bound for the axis: 1, 2 or 5 times a power of ten.
@@ -361,10 +419,15 @@ function drawChart() {
   const box = $("ops-chart");
   const chart = $("ops-chart-svg");
   const s = usage.series[Number($("ops-meter").value)];
-  chart.toggleAttribute("hidden", !s);
-  if (!s) {
-    $("ops-chart-title").textContent = "Usage per month";
-    showNote($("ops-chart-note"), "No usage was recorded in the last twelve months.");
+  const per = period();
+  const columns = usage.columns[per];
+  const values = s ? s.values[per] : [];
+  const empty = !values.some((v) => v);
+  chart.toggleAttribute("hidden", empty);
+  if (empty) {
+    $("ops-chart-title").textContent = `Usage per ${per}`;
+    showNote($("ops-chart-note"), !s ? "No usage was recorded in the last twelve months."
+      : `No ${shortMeter(s.meter)} of ${s.service} was recorded in the last ${per === "day" ? `${DAYS} days` : "twelve months"}.`);
     return;
   }
   $("ops-chart-note").replaceChildren();
@@ -375,27 +438,31 @@ function drawChart() {
   const bottom = 34;
   const top = 14;
   const plot = height - top - bottom;
-  const max = niceMax(Math.max(...s.values));
-  const step = (width - left - 8) / s.values.length;
+  const max = niceMax(Math.max(...values));
+  const step = (width - left - 8) / values.length;
   const y = (v) => top + plot - (v * plot) / max;
-  const title = `${shortMeter(s.meter)} of ${s.service} per month`;
+  const title = `${shortMeter(s.meter)} of ${s.service} per ${per}`;
   $("ops-chart-title").textContent = `${title} (UTC)`;
   chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
-  chart.replaceChildren(svg("desc", { id: "ops-chart-desc" }, usage.months.map((m, i) =>
-    `${m.key}: ${number.format(s.values[i])}`).join("; ")));
+  chart.replaceChildren(svg("desc", { id: "ops-chart-desc" }, columns.map((m, i) =>
+    `${m.key}: ${number.format(values[i])}`).join("; ")));
+  // Days are narrow: a label on every bar that has room, else on every week's first day shown.
+  const labelled = (i) => per === "month" || step >= 30 || (columns.length - 1 - i) % 7 === 0;
   for (let tick = 0; tick <= 4; tick += 1) {
     const v = (max * tick) / 4;
     chart.append(svg("line", { x1: left, x2: width - 8, y1: y(v), y2: y(v), class: "grid" }));
     chart.append(svg("text", { x: left - 6, y: y(v) + 4, "text-anchor": "end", class: "axis" }, number.format(v)));
   }
-  s.values.forEach((v, i) => {
+  values.forEach((v, i) => {
     const x = left + i * step;
     const bar = svg("rect", { x: x + step * 0.15, y: y(v), width: step * 0.7, height: Math.max(0, y(0) - y(v)),
       class: "bar", "data-value": v });
-    bar.append(svg("title", {}, `${usage.months[i].key}: ${number.format(v)} ${shortMeter(s.meter)}`));
+    bar.append(svg("title", {}, `${columns[i].key}: ${number.format(v)} ${shortMeter(s.meter)}`));
     chart.append(bar);
-    chart.append(svg("text", { x: x + step / 2, y: height - bottom + 16, "text-anchor": "middle", class: "axis" },
-      step >= 44 ? monthLabel(usage.months[i], i === 0) : usage.months[i].key.slice(5)));
+    if (!labelled(i)) return;
+    const text = per === "day" ? dayLabel(columns[i], i === 0)
+      : step >= 44 ? monthLabel(columns[i], i === 0) : columns[i].key.slice(5);
+    chart.append(svg("text", { x: x + step / 2, y: height - bottom + 16, "text-anchor": "middle", class: "axis" }, text));
   });
 }
 
@@ -405,10 +472,11 @@ function showUsageTable() {
     box.replaceChildren();
     return;
   }
+  const per = period();
   const rows = usage.series.map((s) => [s.service, shortMeter(s.meter),
-    ...s.values.map((v) => (v ? number.format(v) : ""))]);
-  box.replaceChildren(table(["Service", "Meter", ...usage.months.map((m) => m.key)], rows,
-    "Usage per service and meter, month by month (UTC)"));
+    ...s.values[per].map((v) => (v ? number.format(v) : ""))]);
+  box.replaceChildren(table(["Service", "Meter", ...usage.columns[per].map((m) => m.key)], rows,
+    `Usage per service and meter, ${per} by ${per} (UTC)`));
 }
 
 // ---- export -------------------------------------------------------------------------------
@@ -453,10 +521,12 @@ function csvCell(value) {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+// The table as shown: month by month or day by day.
 function exportCsv() {
-  const lines = [["serviceName", "meter", ...usage.months.map((m) => m.key)]];
-  for (const s of usage.series) lines.push([s.service, s.meter, ...s.values]);
-  download("usage-by-month.csv", `${lines.map((l) => l.map(csvCell).join(",")).join("\r\n")}\r\n`, "text/csv");
+  const per = period();
+  const lines = [["serviceName", "meter", ...usage.columns[per].map((m) => m.key)]];
+  for (const s of usage.series) lines.push([s.service, s.meter, ...s.values[per]]);
+  download(`usage-by-${per}.csv`, `${lines.map((l) => l.map(csvCell).join(",")).join("\r\n")}\r\n`, "text/csv");
 }
 
 // ---- tables -------------------------------------------------------------------------------
