@@ -10,8 +10,8 @@ Links in answers: the client's ``Host`` goes on to the upstream, with ``X-Forwar
 ``Operation-Location`` and similar links from the request's host, names the Studio's origin and
 a browser that follows one stays on it.
 
-Websockets are not passed on: the page calls REST only, so an upgrade is refused (403); the
-Speech SDK connects to the front itself.
+Websockets (the Speech SDK's streams, when the code the Studio shows is run against it) are
+relayed to the same upstream by ``relay.py``.
 
 When the upstream cannot be reached the client gets an Azure error envelope that says what to
 check: 503 when nothing answers, 504 when it stops answering, 502 when it answers wrongly.
@@ -24,6 +24,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 import orjson
+
+from airgap.studio.relay import relay
 
 log = logging.getLogger("airgap.studio")
 
@@ -53,8 +55,7 @@ class Proxy:
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "websocket":
-            # Refused on the upgrade (uvicorn answers 403); nothing here speaks a websocket protocol.
-            await send({"type": "websocket.close", "code": 1008})
+            await relay(scope, receive, send, self.upstream, error_envelope)
             return
         if scope["type"] != "http":
             return
