@@ -363,3 +363,59 @@ def test_rendered_chart_shape(helm):
     assert pod["securityContext"]["runAsUser"] == 10001 and pod["securityContext"]["runAsNonRoot"] is True
     secret = next(d for d in docs if d["kind"] == "Secret" and "language.lic" in d.get("stringData", {}))
     assert next(v for v in pod["volumes"] if v["name"] == "license")["secret"]["secretName"] == secret["metadata"]["name"]
+
+
+# -- the Studio in the chart -------------------------------------------------------------------
+
+def test_chart_paths_are_each_services_routes():
+    """values.yaml's `paths` per service (what the Studio routes by) are the service's own `routes`."""
+    from airgap.services import registry
+
+    values = yaml.safe_load((CHART / "values.yaml").read_text())
+    for service in registry.resolve(()):
+        assert [p.rstrip("/") for p in values["services"][service.name]["paths"]] == \
+            [p.rstrip("/") for p in service.routes], service.name
+
+
+def test_studio_routes_every_path_as_airgap_does(helm, tmp_path):
+    """studio.enabled: a Deployment and Service of the studio image; its settings, read by the
+    Studio's own parser, send each path to the service that owns it, the rest to language, and
+    merge every enabled service's /ready."""
+    from airgap.platform.settings import Settings
+    from airgap.services import registry
+    from airgap.studio.settings import STUDIO
+
+    assert not [d for d in render(helm, {"eula": "accept"}) if "studio" in d["metadata"]["name"]]
+    docs = render(helm, {**ALL_SERVICES, "studio": {"enabled": True}})
+    assert validate(docs, tmp_path).returncode == 0
+    studio = {d["kind"]: d for d in docs if d["metadata"]["name"] == "rel-airgap-studio"}
+    assert set(studio) == {"Deployment", "Service"}
+    container = studio["Deployment"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["image"] == "localhost/airgap/studio:0.1.0"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/studio"
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    env = {e["name"]: e["value"] for e in container["env"]}
+    settings = Settings.load([], env).section(STUDIO)
+    assert settings.upstream == "http://rel-airgap-language:5000"
+    assert dict(settings.ready_targets()) == {name: f"http://rel-airgap-{name}:5000" for name in BUNDLED}
+    table, owners = settings.route_table(), PathTable()
+    for service in registry.resolve(()):
+        for prefix in service.routes:
+            owners.add(prefix, service.name, service.name)
+    probes = ["/status", "/records/usage-logs", "/languages", "/language/:analyze-text"]
+    for prefix, _ in owners.prefixes():
+        probes += [prefix, prefix + "/x", prefix + ":x", prefix.upper() + "/X", prefix + "zz"]
+    sent = {path: (table.lookup(path) or settings.upstream) for path in probes}
+    wrong = {path: url for path, url in sent.items()
+             if url != f"http://rel-airgap-{owners.lookup(path) or 'language'}:5000"}
+    assert wrong == {}, wrong
+
+    # Only the enabled services are named; without language, the first enabled one takes the rest.
+    docs = render(helm, {"eula": "accept", "studio": {"enabled": True},
+                         "services": {"language": {"enabled": False}, "speech": {"enabled": True}}})
+    container = next(d for d in docs if d["metadata"]["name"] == "rel-airgap-studio"
+                     and d["kind"] == "Deployment")["spec"]["template"]["spec"]["containers"][0]
+    settings = Settings.load([], {e["name"]: e["value"] for e in container["env"]}).section(STUDIO)
+    assert settings.upstream == "http://rel-airgap-speech:5000"
+    assert dict(settings.ready_targets()) == {"speech": "http://rel-airgap-speech:5000"}
+    assert {item.split("=", 1)[0] for item in settings.routes} == {"/speech", "/cognitiveservices"}

@@ -2,13 +2,15 @@
 
 Two real servers, anomaly (behind inbound auth) and conversations, stand in for the compose
 stack's containers. The Studio passes API requests to one of them (``Studio:Upstream``; in
-compose, the nginx front that routes by path) and merges both servers' ``/ready`` plus two that
+compose, the nginx front that routes by path) or by path prefix to each (``Studio:Routes``, as
+the Helm chart sets it) and merges both servers' ``/ready`` plus two that
 never answer (``Studio:Ready``): a host that does not resolve and a closed port.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -205,14 +207,47 @@ def test_operation_location_names_the_studio(servers, tmp_path):
         assert [p["projectName"] for p in listed["value"]] == ["Tiny"]
 
 
-def test_websockets_are_refused_not_passed_on(studio):
-    """The page calls REST only; the Speech SDK's websockets go to the front itself."""
-    client = pytest.importorskip("websockets.sync.client")
-    from websockets.exceptions import InvalidStatus
+def test_routes_setting_is_parsed_and_checked():
+    studio = Settings.load(["Studio:Routes=/speech=http://speech:5000/; /LUIS=http://conversations:5000,"
+                            "/language/authoring/analyze-conversations=http://conversations:5000"]).section(STUDIO)
+    table = studio.route_table()
+    assert table.lookup("/speech/recognition/x") == "http://speech:5000"
+    assert table.lookup("/luis/v3.0/apps") == table.lookup("/Luis") == "http://conversations:5000"
+    assert table.lookup("/language/authoring/analyze-conversations/projects") == "http://conversations:5000"
+    assert table.lookup("/language/authoring/analyze-text") is None and table.lookup("/speechx") is None
+    assert Settings.load([]).section(STUDIO).route_table().lookup("/speech") is None
+    for bad, why in (("speech=http://speech:5000", "/prefix=URL"), ("/speech", "/prefix=URL"), ("/=http://a:1", "/prefix=URL"),
+                     ("/speech=speech:5000", "http://"), ("/speech=http://a:1,/Speech/=http://b:1", "both")):
+        with pytest.raises(SettingsError, match=f"Studio:Routes.*{re.escape(why)}"):
+            Settings.load([f"Studio:Routes={bad}"])
 
-    with pytest.raises(InvalidStatus) as refused:
-        client.connect(studio.url.replace("http", "ws") + "/speech/recognition/conversation/cognitiveservices/v1")
-    assert refused.value.response.status_code == 403
+
+def test_routes_send_each_prefix_to_its_server(servers, tmp_path):
+    """Kubernetes' shape: no front, one server per service; the Studio routes by path prefix as
+    airgap does (whole segment, any case), the rest to Studio:Upstream; REST and errors as direct."""
+    anomaly, conversations = servers
+    routes = f"Studio:Routes=/language/authoring/analyze-conversations={conversations.url},/luis={conversations.url}"
+    with StudioProcess(settings=[f"Studio:Upstream={anomaly.url}", routes], log_path=tmp_path / "studio.log") as studio:
+        authoring = httpx.get(f"{studio.url}{AUTHORING.upper()}?api-version=2023-04-01")
+        direct = httpx.get(f"{conversations.url}{AUTHORING}?api-version=2023-04-01")
+        assert authoring.status_code == 200 and authoring.json() == direct.json()
+        detect = httpx.post(studio.url + DETECT, json=SERIES, headers={"Ocp-Apim-Subscription-Key": KEY})
+        assert detect.status_code == 200 and detect.json()["isAnomaly"][17] is True
+        # "/luisx" is not under "/luis": it goes to the upstream (anomaly), whose 404 names the path.
+        for path, owner in (("/luis/v3.0/apps/x/slots/production/predict", conversations),
+                            ("/luisx/thing", anomaly)):
+            through, direct = httpx.get(studio.url + path), httpx.get(owner.url + path)
+            assert (through.status_code, through.json()) == (direct.status_code, direct.json()), path
+
+
+def test_a_route_that_is_down_says_which_setting_names_it(servers, tmp_path):
+    anomaly, _ = servers
+    closed = f"http://127.0.0.1:{free_port()}"
+    with StudioProcess(settings=[f"Studio:Upstream={anomaly.url}", f"Studio:Routes=/luis={closed}"],
+                       log_path=tmp_path / "studio.log") as studio:
+        response = httpx.get(studio.url + "/luis/v3.0/apps")
+        assert response.status_code == 503
+        assert f"{closed} (setting Studio:Routes)" in response.json()["error"]["message"]
 
 
 def test_upstream_down_is_an_azure_error_that_says_what_to_check(tmp_path):

@@ -58,5 +58,5 @@ def create_app(settings: StudioSettings) -> Router:
         Route("/ContainerReadiness", readiness, methods=["GET", "HEAD"]),
     ]
     # No slash redirects: a path the Studio does not serve belongs to the upstream as it was written.
-    return Router(routes, redirect_slashes=False, default=Proxy(settings.upstream, client), lifespan=lifespan)
+    return Router(routes, redirect_slashes=False, default=Proxy(settings.upstream, client, settings.route_table()), lifespan=lifespan)
 

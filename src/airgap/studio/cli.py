@@ -20,6 +20,8 @@ EPILOG = """settings (Key=Value on the command line, or environment variables; '
   Studio:Upstream=URL        where API requests go; default http://nginx:5000
   Studio:Ready=NAME=URL,...  the servers whose /ready is merged, e.g.
                              language=http://language:5000,speech=http://speech:5000; default Studio:Upstream
+  Studio:Routes=/PREFIX=URL,...  paths under a prefix go to that URL instead of Studio:Upstream, e.g.
+                             /speech=http://speech:5000,/cognitiveservices=http://speech:5000 (Kubernetes)
   Host=ADDRESS Port=PORT     where the Studio listens; default 0.0.0.0:5000
   Logging:Console:LogLevel:Default=Warning
 docs/studio.md, docs/deployment.md."""
@@ -52,8 +54,9 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s[%(process)d]: %(message)s")
     logging.getLogger("httpx").setLevel(max(level, logging.WARNING))  # httpx logs a line per request at INFO
     logging.getLogger("airgap.studio").info(
-        "airgap studio on %s:%s: API requests to %s; /ready merged from %s", settings.host, settings.port,
-        studio.upstream, ", ".join(f"{name}={url}" for name, url in studio.ready_targets()))
+        "airgap studio on %s:%s: API requests to %s%s; /ready merged from %s", settings.host, settings.port,
+        studio.upstream, "".join(f", {item}" for item in studio.routes),
+        ", ".join(f"{name}={url}" for name, url in studio.ready_targets()))
     uvicorn.run(create_app(studio), host=settings.host, port=settings.port,
                 log_level=max(level, logging.INFO) if level <= logging.CRITICAL else logging.CRITICAL,
                 access_log=False, server_header=False, timeout_graceful_shutdown=8)

@@ -25,6 +25,7 @@ from collections.abc import AsyncIterator
 import httpx
 import orjson
 
+from airgap.platform.routing import PathTable
 from airgap.studio.relay import relay
 
 log = logging.getLogger("airgap.studio")
@@ -49,22 +50,30 @@ def error_envelope(status: int, code: str, message: str) -> tuple[int, list[tupl
 class Proxy:
     """The ASGI app that passes a request to ``upstream`` (a base URL, maybe with a path)."""
 
-    def __init__(self, upstream: str, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, upstream: str, client: httpx.AsyncClient | None = None,
+                 routes: PathTable[str] | None = None) -> None:
         self.upstream = upstream.rstrip("/")
         self.client = client or new_client()
+        self.routes = routes or PathTable()
+
+    def target(self, path: str) -> tuple[str, str]:
+        """(base URL, the setting that chose it) for a request path."""
+        routed = self.routes.lookup(path)
+        return (routed.rstrip("/"), "Studio:Routes") if routed else (self.upstream, "Studio:Upstream")
 
     async def __call__(self, scope, receive, send) -> None:
+        base, setting = self.target(scope["path"])
         if scope["type"] == "websocket":
-            await relay(scope, receive, send, self.upstream, error_envelope)
+            await relay(scope, receive, send, base, error_envelope)
             return
         if scope["type"] != "http":
             return
-        request = self.client.build_request(scope["method"], self._url(scope), headers=self._headers(scope),
+        request = self.client.build_request(scope["method"], self._url(base, scope), headers=self._headers(scope),
                                             content=_body(scope, receive))
         try:
             response = await self.client.send(request, stream=True)
         except httpx.HTTPError as exc:
-            await _answer(send, *self._failure(exc, scope))
+            await _answer(send, *self._failure(exc, scope, base, setting))
             return
         try:
             headers = [(k, v) for k, v in response.headers.raw if k.decode("latin-1").lower() not in _NOT_RETURNED]
@@ -78,10 +87,10 @@ class Proxy:
         finally:
             await response.aclose()
 
-    def _url(self, scope) -> str:
+    def _url(self, base: str, scope) -> str:
         path = scope.get("raw_path") or scope["path"].encode()
         query = scope.get("query_string") or b""
-        return self.upstream + path.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
+        return base + path.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
 
     def _headers(self, scope) -> list[tuple[bytes, bytes]]:
         headers = [(k, v) for k, v in scope["headers"] if k.decode("latin-1").lower() not in _NOT_FORWARDED]
@@ -98,24 +107,25 @@ class Proxy:
             headers.append((b"x-forwarded-for", b", ".join([*earlier, client[0].encode()])))
         return headers
 
-    def _failure(self, exc: httpx.HTTPError, scope) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    def _failure(self, exc: httpx.HTTPError, scope, base: str,
+                 setting: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         what = f"{scope['method']} {scope['path']}"
-        log.warning("%s: upstream %s: %s: %s", what, self.upstream, type(exc).__name__, exc)
+        log.warning("%s: upstream %s: %s: %s", what, base, type(exc).__name__, exc)
         detail = str(exc) or type(exc).__name__
         if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
             return error_envelope(
                 503, "ServiceUnavailable",
-                f"The Studio could not reach the airgap services at {self.upstream} (setting Studio:Upstream) "
+                f"The Studio could not reach the airgap services at {base} (setting {setting}) "
                 f"for {what}: {detail}. Check that they run (docker compose ps: the nginx front and the "
-                "service's profile) and that Studio:Upstream names their front.")
+                f"service's profile; kubectl get pods) and that {setting} names them.")
         if isinstance(exc, httpx.TimeoutException):
             return error_envelope(
                 504, "GatewayTimeout",
-                f"The airgap services at {self.upstream} (Studio:Upstream) did not answer {what} within "
+                f"The airgap services at {base} ({setting}) did not answer {what} within "
                 f"{TIMEOUT.read:g} s. The request may still be running there; a long job is better polled.")
         return error_envelope(
             502, "BadGateway",
-            f"The airgap services at {self.upstream} (Studio:Upstream) broke off {what}: {detail}. "
+            f"The airgap services at {base} ({setting}) broke off {what}: {detail}. "
             "Their log says why; try again.")
 
 

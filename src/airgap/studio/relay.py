@@ -94,7 +94,7 @@ async def relay(scope: Scope, receive: Receive, send: Send, base: str,
         status, headers, body = envelope(
             503, "ServiceUnavailable", f"The Studio could not open the websocket {scope['path']} on its upstream "
             f"{base} ({type(exc).__name__}). Check that the service for this path is running and that the Studio's "
-            "Studio:Upstream (or Studio:Routes) names it.")
+            "Studio:Upstream, or Studio:Routes for this path, names it.")
         await _deny(scope, send, status, headers, body)
         return
     await send({"type": "websocket.accept", "subprotocol": upstream.subprotocol,
