@@ -25,6 +25,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from airgap.platform.studio import FILES
 from tests.support.server import ServerProcess
+from tests.support.studio import run_sdk_code
 
 FONT = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 28)
 SIZE = (1000, 640)
@@ -83,7 +84,9 @@ def _choose_files(browser, selector: str, paths: list[Path]) -> None:
 
 def _open_label_tab(browser, url: str) -> None:
     browser.open(url + "/studio#label")
-    browser.wait_for("document.body.dataset.studio === 'started' && !document.getElementById('page-label').hidden")
+    # (and the project kept in this browser read back, which a file chosen sooner would race)
+    browser.wait_for("document.body.dataset.studio === 'started' && !document.getElementById('page-label').hidden"
+                     " && document.body.dataset.labelRestored === 'true'")
 
 
 def _screen(browser, x: float, y: float) -> tuple[float, float]:
@@ -295,6 +298,22 @@ def test_label_build_and_test_in_a_real_browser(server, browser, tmp_path):
     assert found["Signature"][0] == "unsigned"  # the box is empty on the third note too
     assert browser.evaluate("document.querySelectorAll('#label-test-pages canvas').length") == 1
 
+    # The Python the page shows for the test (azure-ai-documentintelligence), run: the same values.
+    code = browser.evaluate("document.getElementById('label-test-code').textContent")
+    assert 'client.begin_analyze_document("studio-notes", body=source)' in code and 'open("note3.png", "rb")' in code
+    printed = run_sdk_code(code, tmp_path).splitlines()
+    for key in ("Customer", "OrderNumber"):
+        assert any(line.startswith(f"{key} {third[key]} ") for line in printed), (key, printed)
+    # And for the build: the training files as the page's project zip, sent in base64Source.
+    code = browser.evaluate("document.getElementById('label-build-code').textContent")
+    assert "client.begin_build_document_model(BuildDocumentModelRequest({" in code, code
+    assert '"modelId": "studio-notes",' in code and '"buildMode": "template",' in code and '"base64Source": SOURCE,' in code
+    with zipfile.ZipFile(tmp_path / "labelled-project.zip", "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    printed = run_sdk_code(code.replace('"studio-notes"', '"studio-notes-sdk"'), tmp_path)
+    assert printed == "studio-notes-sdk ['Customer', 'OrderNumber', 'Signature']\n", printed
+
     # The downloaded project, unpacked into the shared mount, is training data as Azure reads a container.
     folder = server.folder / "shared" / "studio-notes"
     folder.mkdir()
@@ -321,6 +340,8 @@ def test_label_build_and_test_in_a_real_browser(server, browser, tmp_path):
             (saved / name).write_bytes(data)
     browser.open("about:blank")
     _open_label_tab(browser, server.url)
+    browser.click("#label-new")  # the project kept in this browser forgotten: the files alone
+    browser.wait_for("document.getElementById('label-status').textContent.startsWith('A new, empty project')")
     _choose_files(browser, "#label-files", sorted(saved.iterdir()))
     browser.wait_for("document.querySelectorAll('#label-docs button').length === 2")
     assert browser.evaluate("[...document.querySelectorAll('#label-fields li')].map(l => l.dataset.field)") == \

@@ -8,6 +8,7 @@ delivery notes and the helpers are test_studio_label.py's.
 from __future__ import annotations
 
 import json
+import time
 
 from tests.platform.test_studio_label import (
     NOTES,
@@ -122,4 +123,94 @@ def test_rename_and_delete_a_field_through_every_label(server, browser, tmp_path
     assert [f["fieldKey"] for f in json.loads(deleted["fields.json"])["fields"]] == ["Signature"]
     assert _labels_of(deleted, "note1.png") == {"Signature": [""]}
     assert "note2.png.labels.json" not in deleted and "note2.png.ocr.json" in deleted
+    assert not [m for m in browser.console if "rror" in m], browser.console
+
+
+def _reload(browser, url: str) -> None:
+    browser.open("about:blank")  # (the same URL again would only move to its #fragment)
+    _open_label_tab(browser, url)
+
+
+def _new_project(browser) -> None:
+    browser.click("#label-new")
+    browser.wait_for("document.getElementById('label-status').textContent.startsWith('A new, empty project')")
+
+
+def _kept(browser) -> dict:
+    """What this browser's IndexedDB holds for the project: field keys and each document's labels."""
+    return browser.evaluate("""import('./studio/assets/store.js').then(m => m.load()).then(k => k ? {
+        fields: k.fields.map(f => f.fieldKey),
+        labels: Object.fromEntries(k.docs.map(d => [d.name, d.labels.map(l => l.label)])),
+        files: k.docs.filter(d => d.file).length } : null)""")
+
+
+def test_the_project_is_kept_across_reloads_and_opens_from_a_zip(server, browser, tmp_path):  # noqa: F811
+    import io
+    import zipfile
+
+    _labelled_project(browser, server.url, tmp_path)
+    before = _download(browser)
+    expected = {"fields": ["Customer", "OrderNumber", "Signature"], "files": 2,
+                "labels": {"note1.png": ["Customer", "OrderNumber", "Signature"], "note2.png": ["Customer"]}}
+    # The save is debounced (one write for a burst of changes): wait until it holds the last one.
+    kept = _kept(browser)
+    for _ in range(100):
+        if kept == expected:
+            break
+        time.sleep(0.1)
+        kept = _kept(browser)
+    assert kept == expected, kept
+
+    # Reloaded: the same project, documents and layout included (nothing read again).
+    start = len(browser.requested)
+    _reload(browser, server.url)
+    assert browser.evaluate("document.getElementById('label-status').textContent") == \
+        "The project kept in this browser is back: 3 fields, 2 documents."
+    assert _field_keys(browser) == ["Customer", "OrderNumber", "Signature"]
+    assert _download(browser) == before
+    analyses = [u for u in browser.requested[start:] if "prebuilt-layout:analyze" in u]
+    assert analyses == [], analyses
+
+    # A new project forgets it, across a reload too.
+    _new_project(browser)
+    assert _field_keys(browser) == []
+    for _ in range(50):  # (an empty project's debounced save clears the store too)
+        if _kept(browser) is None:
+            break
+        time.sleep(0.1)
+    assert _kept(browser) is None
+    _reload(browser, server.url)
+    assert _field_keys(browser) == [] and browser.evaluate("document.getElementById('label-status').textContent") == ""
+
+    # The downloaded zip opens as the project it was (stored entries, as this page writes them).
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as stored:
+        for name, data in before.items():
+            stored.writestr(name, data)
+    (tmp_path / "project.zip").write_bytes(archive.getvalue())
+    _choose_files(browser, "#label-files", [tmp_path / "project.zip"])
+    browser.wait_for("document.querySelectorAll('#label-docs button').length === 2")
+    assert _download(browser) == before
+
+    # A zip from another tool: deflated, in a folder, with a folder entry and macOS's extras.
+    _new_project(browser)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as deflated:
+        deflated.writestr("my-project/", "")
+        for name, data in before.items():
+            deflated.writestr(f"my-project/{name}", data)
+        deflated.writestr("__MACOSX/my-project/._fields.json", b"\0\5\26\7")
+    (tmp_path / "deflated.zip").write_bytes(archive.getvalue())
+    _choose_files(browser, "#label-files", [tmp_path / "deflated.zip"])
+    browser.wait_for("document.querySelectorAll('#label-docs button').length === 2")
+    assert _download(browser) == before
+
+    # A zip cut short, and a file that is no zip at all: said plainly, nothing opened, no exception.
+    _new_project(browser)
+    (tmp_path / "cut.zip").write_bytes(archive.getvalue()[: len(archive.getvalue()) // 2])
+    (tmp_path / "not.zip").write_bytes(b"PK\3\4 this is not really a zip")
+    _choose_files(browser, "#label-files", [tmp_path / "cut.zip", tmp_path / "not.zip"])
+    said = browser.wait_for("(t => t.includes('cannot be opened') && t)(document.getElementById('label-status').textContent)")
+    assert said.startswith("cut.zip cannot be opened: ") and "not.zip cannot be opened: it is not a zip archive" in said, said
+    assert _field_keys(browser) == [] and browser.evaluate("document.querySelectorAll('#label-docs button').length") == 0
     assert not [m for m in browser.console if "rror" in m], browser.console

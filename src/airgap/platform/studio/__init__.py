@@ -41,6 +41,7 @@ FILES: dict[str, str] = {
     "label.js": _JS,
     "project.js": _JS,
     "zip.js": _JS,
+    "store.js": _JS,
 }
 
 # 'self' only: scripts, styles, fetches; blob: for the synthesised audio and the uploaded image

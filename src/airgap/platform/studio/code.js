@@ -173,6 +173,26 @@ function analyzeDocument(modelId, file) {
     "        print(name, field.content, field.confidence)"];
 }
 
+// documentModels:build as the Label tab sends it: the training files zipped in base64Source (the
+// container's extension, which the SDK's request model carries as written), read here from the
+// project zip the tab downloads.
+export function buildCode(request, archive) {
+  const body = { ...request, base64Source: "SOURCE" };
+  return [...preamble("azure-ai-documentintelligence", ["import base64",
+    "from azure.ai.documentintelligence import DocumentIntelligenceAdministrationClient",
+    "from azure.ai.documentintelligence.models import BuildDocumentModelRequest"]),
+  "client = DocumentIntelligenceAdministrationClient(ENDPOINT, AzureKeyCredential(KEY))",
+  `# The project zip this page downloads ("Download the project"): fields.json, the labels and`,
+  "# ocr.json files (the documents in it are not read). base64Source is the container's own way;",
+  "# the same files in a folder under the shared mount work too: azure_blob_source's containerUrl",
+  "# is then that folder as a file URL (docs/document.md).",
+  `with open(${py(archive)}, "rb") as archive:`,
+  '    SOURCE = base64.b64encode(archive.read()).decode("ascii")',
+  `poller = client.begin_build_document_model(BuildDocumentModelRequest(${py(body).replace('"SOURCE"', "SOURCE")}))`,
+  "model = poller.result()",
+  "print(model.model_id, sorted(model.doc_types[model.model_id].field_schema))"].join("\n");
+}
+
 function conversation(body) {
   return [...preamble("azure-ai-language-conversations", ["from azure.ai.language.conversations import ConversationAnalysisClient"]),
     "client = ConversationAnalysisClient(ENDPOINT, AzureKeyCredential(KEY))",

@@ -3,15 +3,18 @@
 // - Documents (images, PDF) are read with prebuilt-layout; the words are drawn over the page.
 // - A click on a word (or Space on the keyboard) puts it in the chosen field or takes it out; a
 //   region drawn with the mouse takes every word inside it, or is kept as a region when it holds none.
-// - The project lives in this page (project.js writes Azure's file formats). No public API writes
-//   to the shared mount, so its files are downloaded (one by one, or zipped with the documents) to
-//   be copied there, and "Build model" sends them zipped in base64Source. Files saved by Azure's
-//   Studio (fields.json, <doc>.labels.json, <doc>.ocr.json, the documents) open here the same way.
+// - The project lives in this page (project.js writes Azure's file formats) and in this browser's
+//   IndexedDB (store.js), so a reload keeps it. No public API writes to the shared mount, so its
+//   files are downloaded (one by one, or zipped with the documents) to be copied there, and "Build
+//   model" sends them zipped in base64Source. Files saved by Azure's Studio (fields.json,
+//   <doc>.labels.json, <doc>.ocr.json, the documents), or a zip of them, open here the same way.
 import { call, describe, poll, storedKey } from "./api.js";
+import { buildCode, shown } from "./code.js";
+import * as store from "./store.js";
 import { $, busy, el, showError, showJson, showNote } from "./view.js";
 import { assign, escapeKey, FIELD_TYPES, items, labelOf, labelText, pages, Project, region, unassign,
   clearLabel } from "./project.js";
-import { base64, zip } from "./zip.js";
+import { base64, unzip, zip } from "./zip.js";
 
 const BASE = "/documentintelligence";
 const VERSION = "api-version=2024-11-30";
@@ -20,7 +23,7 @@ const BROWSER_IMAGES = ["image/png", "image/jpeg", "image/gif", "image/bmp", "im
 const COLOURS = ["#cf222e", "#1a7f37", "#8250df", "#bc4c00", "#0969da", "#bf3989", "#4d2d00", "#1b7c83"];
 const DRAG = 5; // canvas pixels a press must move to draw a region rather than click
 
-const project = new Project();
+let project = new Project();
 const view = { doc: null, page: 1, field: null, focus: -1, drag: null, images: new Map(), renaming: null };
 let reading = Promise.resolve(); // layout runs one document at a time
 
@@ -34,17 +37,44 @@ export function init() {
     if (event.key === "Enter") { event.preventDefault(); addField(); }
   });
   $("label-download").addEventListener("click", downloadProject);
+  $("label-new").addEventListener("click", newProject);
   $("label-build").addEventListener("click", () => busy($("label-build"), build));
   $("label-test-run").addEventListener("click", () => busy($("label-test-run"), test));
   $("label-field-type").replaceChildren(...FIELD_TYPES.map((t) => el("option", { value: t, text: t })));
   render();
   listModels();
+  restore();
 }
 
 // ---- documents and project files ------------------------------------------------------------
 
-async function addFiles(files) {
+// The types a document's file is drawn and sent as, by its extension (a zip's entries have none).
+const TYPES = { png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif", bmp: "image/bmp",
+  webp: "image/webp", tif: "image/tiff", tiff: "image/tiff", pdf: "application/pdf", json: "application/json" };
+
+// A zip's files as Files named by their last path segment (Azure's Studio zips a folder), or an error note.
+async function zipped(file) {
+  try {
+    return (await unzip(file)).filter(({ name }) => !name.startsWith("__MACOSX/")).map(({ name, bytes }) => {
+      const base = name.split("/").pop();
+      return new File([bytes], base, { type: TYPES[base.split(".").pop().toLowerCase()] || "application/octet-stream" });
+    });
+  } catch (error) {
+    return `${file.name} cannot be opened: ${error.message}.`;
+  }
+}
+
+async function addFiles(chosen) {
   const notes = [];
+  const files = [];
+  for (const file of chosen) {
+    if (!file.name.toLowerCase().endsWith(".zip")) files.push(file);
+    else {
+      const inside = await zipped(file);
+      if (typeof inside === "string") notes.push(inside);
+      else files.push(...inside);
+    }
+  }
   // Project files first, so that a document opened with its ocr.json is not read again.
   const isJson = (f) => f.name.toLowerCase().endsWith(".json");
   for (const file of files.filter(isJson)) {
@@ -118,6 +148,64 @@ function render() {
   renderPage();
   renderFiles();
   document.body.dataset.label = [...project.docs.values()].some((d) => d.state === "reading") ? "reading" : "idle";
+  keep();
+}
+
+// ---- kept in the browser ---------------------------------------------------------------------
+
+let keeping = null; // the pending save's timer: a burst of changes is written once
+let saved = Promise.resolve(); // the last save, so that tests and "New project" wait for it
+let restored = false; // nothing is written before the saved project has been read back
+
+function snapshot() {
+  return { fields: project.fields, definitions: project.definitions,
+    docs: [...project.docs.values()].map((d) => ({ name: d.name, file: d.file, ocr: d.ocr, labels: d.labels })) };
+}
+
+function keep() {
+  if (!restored) return;
+  clearTimeout(keeping);
+  keeping = setTimeout(() => {
+    keeping = null;
+    const empty = !project.fields.length && !project.docs.size; // nothing to keep: nothing kept
+    saved = (empty ? store.clear() : store.save(snapshot())).then(() => { document.body.dataset.labelSaved = String(Date.now()); },
+      (error) => status(`This browser did not keep the project (${error && error.message}); download it to keep it.`));
+  }, 200);
+}
+
+async function restore() {
+  try {
+    const kept = await store.load();
+    if (kept && (kept.fields.length || kept.docs.length)) {
+      project.fields = kept.fields;
+      project.definitions = kept.definitions || {};
+      for (const d of kept.docs) {
+        const doc = project.doc(d.name);
+        Object.assign(doc, { file: d.file || null, ocr: d.ocr || null, labels: d.labels || [] });
+        doc.state = doc.ocr ? "ready" : "new";
+        if (!doc.ocr && doc.file) queueLayout(doc);
+      }
+      view.doc = [...project.docs.keys()][0] || null;
+      view.field = labelable()[0]?.fieldKey || null;
+      status(`The project kept in this browser is back: ${project.fields.length} fields, ${project.docs.size} documents.`);
+    }
+  } catch (error) {
+    status(`This browser's saved project could not be read (${error && error.message}).`);
+  }
+  restored = true;
+  document.body.dataset.labelRestored = "true";
+  render();
+}
+
+async function newProject() {
+  clearTimeout(keeping);
+  await saved;
+  await store.clear().catch(() => {});
+  project = new Project();
+  Object.assign(view, { doc: null, page: 1, field: null, focus: -1, drag: null, renaming: null });
+  view.images.clear();
+  status("A new, empty project: the one before is no longer kept in this browser.");
+  render();
 }
 
 function renderDocs() {
@@ -491,6 +579,7 @@ async function build() {
   $("label-build-request").textContent = describe("POST", `${BASE}/documentModels:build?${VERSION}`,
     { "Content-Type": "application/json" },
     JSON.stringify({ ...request, base64Source: `<${archive.size} bytes of zip, base64>` }), !!storedKey());
+  $("label-build-code").textContent = buildCode(request, "labelled-project.zip");
   showNote(readable, "Sending the labelled files…");
   try {
     const submitted = await call("POST", `${BASE}/documentModels:build?${VERSION}`, {
@@ -545,7 +634,7 @@ async function test() {
   try {
     const submitted = await call("POST", `${BASE}/documentModels/${encodeURIComponent(modelId)}:analyze?${VERSION}`, {
       body: file, headers: { "Content-Type": "application/octet-stream" },
-      show: (t) => { $("label-test-request").textContent = t; },
+      show: shown("label-test"),
     });
     const result = await poll(submitted.headers.get("Operation-Location"), {
       onStatus: (s) => showNote(readable, `Operation ${s}…`),

@@ -80,3 +80,71 @@ export function base64(blob) {
     reader.readAsDataURL(blob);
   });
 }
+
+// ---- reading ------------------------------------------------------------------------------------
+
+const END_SIGNATURE = 0x06054b50;
+const CENTRAL_SIGNATURE = 0x02014b50;
+const LOCAL_SIGNATURE = 0x04034b50;
+
+// The files of a zip (a project saved here, or zipped by another tool): [{name, bytes}], names
+// as written in the archive (folders kept), folder entries left out. Stored and deflated entries
+// are read (deflate by the browser's DecompressionStream); anything else, an encrypted entry, a
+// zip64 archive or a broken one throws an Error whose message says which.
+export async function unzip(blob) {
+  const data = new Uint8Array(await blob.arrayBuffer());
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const end = findEnd(view);
+  const count = view.getUint16(end + 10, true);
+  let at = view.getUint32(end + 16, true);
+  if (count === 0xffff || at === 0xffffffff) throw new Error("it is a zip64 archive, which this page does not read");
+  const decoder = new TextDecoder();
+  const out = [];
+  for (let i = 0; i < count; i += 1) {
+    if (at + 46 > data.length || view.getUint32(at, true) !== CENTRAL_SIGNATURE) {
+      throw new Error("its file list is damaged (the archive is cut short or not a zip)");
+    }
+    const flags = view.getUint16(at + 8, true);
+    const method = view.getUint16(at + 10, true);
+    const crc = view.getUint32(at + 16, true);
+    const packed = view.getUint32(at + 20, true);
+    const size = view.getUint32(at + 24, true);
+    const nameLength = view.getUint16(at + 28, true);
+    const skip = nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+    const offset = view.getUint32(at + 42, true);
+    const name = decoder.decode(data.subarray(at + 46, at + 46 + nameLength));
+    at += 46 + skip;
+    if (name.endsWith("/")) continue;
+    if (flags & 1) throw new Error(`${name} is encrypted`);
+    if (offset + 30 > data.length || view.getUint32(offset, true) !== LOCAL_SIGNATURE) {
+      throw new Error(`${name}: its entry is damaged (the archive is cut short)`);
+    }
+    const start = offset + 30 + view.getUint16(offset + 26, true) + view.getUint16(offset + 28, true);
+    if (start + packed > data.length) throw new Error(`${name}: the archive is cut short`);
+    const stored = data.subarray(start, start + packed);
+    let bytes;
+    if (method === 0) bytes = stored;
+    else if (method === 8) bytes = await inflate(stored, name);
+    else throw new Error(`${name} is compressed with method ${method}; only stored and deflated entries are read`);
+    if (bytes.length !== size || crc32(bytes) !== crc) throw new Error(`${name} is damaged (its checksum does not match)`);
+    out.push({ name, bytes });
+  }
+  return out;
+}
+
+// The end-of-central-directory record: the last 22 bytes, or earlier when a comment follows it.
+function findEnd(view) {
+  for (let at = view.byteLength - 22; at >= Math.max(0, view.byteLength - 22 - 0xffff); at -= 1) {
+    if (view.getUint32(at, true) === END_SIGNATURE) return at;
+  }
+  throw new Error("it is not a zip archive, or it is cut short (no end of archive record)");
+}
+
+async function inflate(bytes, name) {
+  try {
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch {
+    throw new Error(`${name} is damaged (its deflated data does not decompress)`);
+  }
+}
