@@ -209,8 +209,11 @@ def test_the_project_is_kept_across_reloads_and_opens_from_a_zip(server, browser
     _new_project(browser)
     (tmp_path / "cut.zip").write_bytes(archive.getvalue()[: len(archive.getvalue()) // 2])
     (tmp_path / "not.zip").write_bytes(b"PK\3\4 this is not really a zip")
-    _choose_files(browser, "#label-files", [tmp_path / "cut.zip", tmp_path / "not.zip"])
+    with zipfile.ZipFile(tmp_path / "empty.zip", "w") as empty:
+        empty.writestr("folder/", "")
+    _choose_files(browser, "#label-files", [tmp_path / "cut.zip", tmp_path / "not.zip", tmp_path / "empty.zip"])
     said = browser.wait_for("(t => t.includes('cannot be opened') && t)(document.getElementById('label-status').textContent)")
     assert said.startswith("cut.zip cannot be opened: ") and "not.zip cannot be opened: it is not a zip archive" in said, said
+    assert "empty.zip cannot be opened: it holds no files" in said, said
     assert _field_keys(browser) == [] and browser.evaluate("document.querySelectorAll('#label-docs button').length") == 0
     assert not [m for m in browser.console if "rror" in m], browser.console

@@ -124,7 +124,7 @@ def test_merge_is_200_when_any_service_is_ready():
     status, body = merge([loading])
     assert status == 503 and body["services"] == {"speech": "loading"}
     status, body = merge([ready])
-    assert (status, body) == (200, {"status": "ready", "services": {"language": "ready"}})
+    assert (status, body) == (200, {"status": "ready", "services": {"language": "ready"}, "servers": ["language"]})
     status, body = merge([gone])
     assert status == 503 and body["services"] == {}
     assert body["reason"].startswith("No airgap server answered /ready (Studio:Ready): translator at http://t")
@@ -279,3 +279,53 @@ def test_both_services_shown_and_a_call_run_through_the_studio(studio, browser):
     assert studio.url + DETECT in fetched
     assert all(u.startswith(studio.url + "/") for u in fetched), fetched
     assert not [m for m in browser.console if "rror" in m], browser.console
+
+
+def _choose_server(browser, name: str) -> None:
+    browser.evaluate(f"(s => {{ s.value = {json.dumps(name)}; s.dispatchEvent(new Event('change')); }})"
+                     "(document.getElementById('ops-server'))")
+
+
+def _rows(browser, caption: str) -> list[list[str]]:
+    return browser.evaluate(f"""[...document.querySelectorAll('#page-operations table')]
+        .filter(t => t.caption.textContent === {json.dumps(caption)})
+        .flatMap(t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent)))""")
+
+
+def test_operations_shows_each_servers_own_status_and_metrics(studio, servers, browser):
+    """Behind the Studio each service has its own server: Operations offers each one named in
+    Studio:Ready, and shows that server's own /ready, /status and /metrics (through
+    /studio/servers/{name}/...); a server that is gone says so; the usage stays the stack's."""
+    anomaly, conversations = servers
+    browser.open(studio.url + "/studio#operations")
+    browser.wait_for("document.body.dataset.operations === 'shown' && !document.getElementById('ops-server-box').hidden")
+    options = browser.evaluate("[...document.getElementById('ops-server').options].map(o => o.value)")
+    assert options == ["", "anomaly", "conversations", "speech", "gone"]
+    assert sorted(_rows(browser, "Hosted services")) == [["anomaly", "ready"], ["conversations", "ready"]]  # merged
+
+    _choose_server(browser, "conversations")
+    browser.wait_for(f"JSON.stringify({json.dumps([['conversations', 'ready']])}) === JSON.stringify("
+                     "[...document.querySelectorAll('#ops-engines table')][0] && [...[...document.querySelectorAll("
+                     "'#ops-engines table')][0].tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent)))")
+    engines = _rows(browser, "Engine models in this process")
+    assert engines and {row[0] for row in engines} == {"conversations"}, engines
+    # The same figures the server itself gives: its own /status.
+    assert httpx.get(f"{studio.url}/studio/servers/conversations/status").json() == \
+        httpx.get(f"{conversations.url}/status").json()
+
+    _choose_server(browser, "anomaly")
+    browser.wait_for("(t => t && t.includes('anomaly') && !t.includes('conversations'))"
+                     "(document.getElementById('ops-engines').innerText)")
+    assert _rows(browser, "Hosted services") == [["anomaly", "ready"]]
+
+    _choose_server(browser, "gone")
+    said = browser.wait_for("(e => e && e.textContent)(document.querySelector('#ops-engines [role=alert], #ops-engines .error'))")
+    assert "could not reach gone" in said, said
+    assert not [m for m in browser.console if "rror" in m], browser.console
+
+
+def test_server_routes_refuse_what_is_not_theirs(studio):
+    for path in ("/studio/servers/nobody/status", "/studio/servers/anomaly/records", "/studio/servers/anomaly/"):
+        answer = httpx.get(studio.url + path)
+        assert answer.status_code == 404, path
+        assert answer.json()["error"]["code"] == "NotFound"

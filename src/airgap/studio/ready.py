@@ -84,6 +84,9 @@ def merge(answers: list[Answer]) -> tuple[int, dict[str, Any]]:
         body["error"] = " ".join(errors)
     if unreachable:
         body["unreachable"] = unreachable
+    # Studio only: the servers behind this answer, whose own /status and /metrics the page may ask
+    # for at /studio/servers/{name}/... (the Operations tab's choice of server).
+    body["servers"] = [a.name for a in answers]
     return (200 if "ready" in services.values() else 503), body
 
 

@@ -55,12 +55,15 @@ const TYPES = { png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "i
 // A zip's files as Files named by their last path segment (Azure's Studio zips a folder), or an error note.
 async function zipped(file) {
   try {
-    return (await unzip(file)).filter(({ name }) => !name.startsWith("__MACOSX/")).map(({ name, bytes }) => {
+    const entries = (await unzip(file)).filter(({ name }) => !name.startsWith("__MACOSX/"));
+    // (an empty archive would otherwise open nothing without a word)
+    if (!entries.length) return `${file.name} cannot be opened: it holds no files`;
+    return entries.map(({ name, bytes }) => {
       const base = name.split("/").pop();
       return new File([bytes], base, { type: TYPES[base.split(".").pop().toLowerCase()] || "application/octet-stream" });
     });
   } catch (error) {
-    return `${file.name} cannot be opened: ${error.message}.`;
+    return `${file.name} cannot be opened: ${error.message}`;
   }
 }
 

@@ -22,6 +22,7 @@ let refreshing = false;
 
 export function init() {
   $("ops-refresh").addEventListener("click", () => busy($("ops-refresh"), refresh));
+  $("ops-server").addEventListener("change", () => busy($("ops-server"), refresh));
   $("ops-meter").addEventListener("change", drawChart);
   $("ops-period").addEventListener("change", () => { drawChart(); showUsageTable(); });
   $("ops-export-month").addEventListener("click", () => busy($("ops-export-month"), exportMonth));
@@ -44,14 +45,20 @@ export function init() {
 }
 
 // Every section asks the server on its own: one answer failing leaves the others shown.
+let again = false; // asked for while a refresh ran (another server chosen): run once more after it
+
 async function refresh() {
-  if (refreshing) return;
+  if (refreshing) {
+    again = true;
+    return;
+  }
   refreshing = true;
   document.body.dataset.operations = "refreshing";
   try {
     const [status, ready, metrics] = await Promise.allSettled([
-      call("GET", "/status"), readiness(), call("GET", "/metrics"),
+      call("GET", serverPath("status")), readiness(), call("GET", serverPath("metrics")),
     ]);
+    if (ready.status === "fulfilled" && !$("ops-server").value) fillServers(ready.value.servers);
     const samples = metrics.status === "fulfilled" ? parseMetrics(String(metrics.value.json)) : null;
     showLicence(status, ready);
     showEngines(status, ready, samples);
@@ -68,14 +75,37 @@ async function refresh() {
     refreshing = false;
     document.body.dataset.operations = "shown";
   }
+  if (again) {
+    again = false;
+    await refresh();
+  }
+}
+
+// Behind the Studio image (airgap studio), each service runs in a server of its own: its merged
+// /ready names them (`servers`), and /studio/servers/{name}/{status,metrics,ready} is each one's
+// own answer. The choice "" is what the page's origin answers (the front: one replica of one service).
+function serverPath(route) {
+  const server = $("ops-server").value;
+  return server ? `/studio/servers/${encodeURIComponent(server)}/${route}` : `/${route}`;
+}
+
+function fillServers(servers) {
+  if (!Array.isArray(servers) || !servers.length) return;
+  const select = $("ops-server");
+  const names = servers.map(String);
+  if ([...select.options].slice(1).map((o) => o.value).join() === names.join()) return;
+  select.replaceChildren(el("option", { value: "", text: "this origin (merged /ready; /status and /metrics of the front)" }),
+    ...names.map((name) => el("option", { value: name, text: name })));
+  $("ops-server-box").hidden = false;
 }
 
 // /ready answers 503 while loading or refusing, with the same body: both are an answer here.
 async function readiness() {
   try {
-    return (await call("GET", "/ready")).json;
+    return (await call("GET", serverPath("ready"))).json;
   } catch (error) {
-    if (error.status === 503 && error.body && typeof error.body === "object") return error.body;
+    // (a 503 envelope from the Studio, a server it cannot reach, is an error, not a readiness)
+    if (error.status === 503 && error.body && typeof error.body.services === "object") return error.body;
     throw error;
   }
 }
