@@ -11,6 +11,7 @@ import json
 import time
 
 from tests.platform.test_studio_label import (
+    FONT,
     NOTES,
     SIGNATURE_BOX,
     _capture_downloads,
@@ -21,6 +22,7 @@ from tests.platform.test_studio_label import (
     _drag,
     _downloaded_zip,
     _open_label_tab,
+    _table,
     render,
     server,  # noqa: F401 - the module's document server fixture
 )
@@ -216,4 +218,111 @@ def test_the_project_is_kept_across_reloads_and_opens_from_a_zip(server, browser
     assert said.startswith("cut.zip cannot be opened: ") and "not.zip cannot be opened: it is not a zip archive" in said, said
     assert "empty.zip cannot be opened: it holds no files" in said, said
     assert _field_keys(browser) == [] and browser.evaluate("document.querySelectorAll('#label-docs button').length") == 0
+    assert not [m for m in browser.console if "rror" in m], browser.console
+
+
+# -- a dynamic table ---------------------------------------------------------------------------
+
+LISTS = [  # (name, shift, rows of (description, quantity)): two labelled, the third tested
+    ("list1.png", (0, 0), [("Steel bolts", "40"), ("Copper wire", "12")]),
+    ("list2.png", (6, -5), [("Brass hinges", "8"), ("Pine planks", "25")]),
+    ("list3.png", (-8, 7), [("Rubber seals", "60"), ("Glass panes", "3")]),
+]
+COLUMNS = {"Description": 120, "Quantity": 640}  # where each column's words start
+ROW_Y = [300, 370]
+
+
+def _packing_list(shift, rows) -> tuple[bytes, list[dict[str, list[tuple[int, int, int, int]]]]]:
+    """A packing list as PNG, and each row's word boxes per column (where the test clicks)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (1000, 640), 255)
+    draw = ImageDraw.Draw(image)
+    dx, dy = shift
+    draw.text((120 + dx, 60 + dy), "NORTHWIND PACKING LIST", font=FONT, fill=0)
+    draw.text((120 + dx, 140 + dy), "Shipment for the harbour depot", font=FONT, fill=0)
+    draw.text((COLUMNS["Description"] + dx, 230 + dy), "Item", font=FONT, fill=0)
+    draw.text((COLUMNS["Quantity"] + dx, 230 + dy), "Count", font=FONT, fill=0)
+    draw.text((120 + dx, 540 + dy), "Checked at the gate", font=FONT, fill=0)
+    boxes = []
+    for (description, quantity), y in zip(rows, ROW_Y, strict=True):
+        cells: dict[str, list[tuple[int, int, int, int]]] = {}
+        for column, text in (("Description", description), ("Quantity", quantity)):
+            x = COLUMNS[column]
+            for word in text.split():
+                draw.text((x + dx, y + dy), word, font=FONT, fill=0)
+                cells.setdefault(column, []).append(draw.textbbox((x + dx, y + dy), word, font=FONT))
+                x += int(FONT.getlength(word + " "))
+        boxes.append(cells)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue(), boxes
+
+
+def _cell(browser, row: int, column: str) -> None:
+    browser.evaluate(f"""(() => {{ const r = document.getElementById('label-row'); r.value = '{row + 1}';
+        r.dispatchEvent(new Event('change')); }})()""")
+    browser.evaluate(f"""(() => {{ const c = document.getElementById('label-column'); c.value = {json.dumps(column)};
+        c.dispatchEvent(new Event('change')); }})()""")
+
+
+def test_a_dynamic_table_labelled_built_and_tested(server, browser, tmp_path):  # noqa: F811
+    """A table field (Azure's "array" of row objects) is added with its columns, its cells labelled
+    row by row, written as Azure writes them (Items/<row>/<column>, the row type in definitions),
+    and the model built from them finds the rows of a third packing list."""
+    lists = {}
+    for name, shift, rows in LISTS:
+        png, boxes = _packing_list(shift, rows)
+        (tmp_path / name).write_bytes(png)
+        lists[name] = {"boxes": boxes, "rows": rows}
+    _open_label_tab(browser, server.url)
+    _choose_files(browser, "#label-files", [tmp_path / name for name, _, _ in LISTS[:2]])
+    browser.wait_for("document.body.dataset.label === 'idle' && [...document.querySelectorAll('#label-docs button')]"
+                     ".filter(b => b.textContent.includes('0 labelled')).length === 2")
+    browser.evaluate(f"(s => {{ s.value = 'array'; s.dispatchEvent(new Event('change')); }})"
+                     "(document.getElementById('label-field-type'))")
+    assert browser.evaluate("document.getElementById('label-columns-box').hidden") is False
+    browser.type_into("#label-field-name", "Items")
+    browser.type_into("#label-field-columns", "Description, Quantity")
+    browser.click("#label-field-add")
+    assert _field_keys(browser) == ["Items"]
+    for name, _, _ in LISTS[:2]:
+        _choose_doc(browser, name)
+        for row, cells in enumerate(lists[name]["boxes"]):
+            for column, boxes in cells.items():
+                _cell(browser, row, column)
+                for box in boxes:
+                    _click_word(browser, box)
+        shown = _table(browser, "label-fields")
+        assert shown == {str(r + 1): list(values) for r, values in enumerate(lists[name]["rows"])}, shown
+    assert browser.evaluate("document.querySelector('#label-fields li .label-value').textContent") == "2 rows"
+
+    files = _download(browser)
+    fields = json.loads(files["fields.json"])
+    assert fields["fields"] == [{"fieldKey": "Items", "fieldType": "array", "fieldFormat": "not-specified",
+                                 "itemType": "Items_object"}]
+    assert fields["definitions"] == {"Items_object": {
+        "fieldKey": "Items_object", "fieldType": "object", "fieldFormat": "not-specified", "itemType": None,
+        "fields": [{"fieldKey": "Description", "fieldType": "string", "fieldFormat": "not-specified"},
+                   {"fieldKey": "Quantity", "fieldType": "string", "fieldFormat": "not-specified"}]}}
+    assert _labels_of(files, "list1.png") == {"Items/0/Description": ["Steel", "bolts"], "Items/0/Quantity": ["40"],
+                                              "Items/1/Description": ["Copper", "wire"], "Items/1/Quantity": ["12"]}
+
+    browser.type_into("#label-model-id", "packing-lists")
+    browser.click("#label-build")
+    built = browser.wait_for("(t => (t.includes('built') || t.includes('rror') || t.includes('ailed')) && t)"
+                             "(document.getElementById('label-build-readable').innerText)")
+    assert "Model packing-lists built" in built, built
+    assert _table(browser, "label-build-readable")["Items"][0] == "array"
+    _choose_files(browser, "#label-test-file", [tmp_path / "list3.png"])
+    browser.click("#label-test-run")
+    browser.wait_for("!!document.querySelector('#label-test-readable table')")
+    result = json.loads(browser.evaluate("document.getElementById('label-test-json').textContent"))
+    items = result["analyzeResult"]["documents"][0]["fields"]["Items"]
+    assert items["type"] == "array"
+    found = [(row["valueObject"]["Description"].get("content"), row["valueObject"]["Quantity"].get("content"))
+             for row in items["valueArray"]]
+    assert found == LISTS[2][2], found
     assert not [m for m in browser.console if "rror" in m], browser.console

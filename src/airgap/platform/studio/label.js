@@ -12,7 +12,7 @@ import { call, describe, poll, storedKey } from "./api.js";
 import { buildCode, shown } from "./code.js";
 import * as store from "./store.js";
 import { $, busy, el, showError, showJson, showNote } from "./view.js";
-import { assign, escapeKey, FIELD_TYPES, items, labelOf, labelText, pages, Project, region, unassign,
+import { assign, escapeKey, FIELD_TYPES, items, labelOf, labelText, pages, Project, region, TABLE, unassign,
   clearLabel } from "./project.js";
 import { base64, unzip, zip } from "./zip.js";
 
@@ -24,7 +24,9 @@ const COLOURS = ["#cf222e", "#1a7f37", "#8250df", "#bc4c00", "#0969da", "#bf3989
 const DRAG = 5; // canvas pixels a press must move to draw a region rather than click
 
 let project = new Project();
-const view = { doc: null, page: 1, field: null, focus: -1, drag: null, images: new Map(), renaming: null };
+// field: the chosen field's key; for a table, row (0-based) and column say which cell it labels.
+const view = { doc: null, page: 1, field: null, row: 0, column: null, focus: -1, drag: null, images: new Map(),
+  renaming: null };
 let reading = Promise.resolve(); // layout runs one document at a time
 
 export function init() {
@@ -40,7 +42,10 @@ export function init() {
   $("label-new").addEventListener("click", newProject);
   $("label-build").addEventListener("click", () => busy($("label-build"), build));
   $("label-test-run").addEventListener("click", () => busy($("label-test-run"), test));
-  $("label-field-type").replaceChildren(...FIELD_TYPES.map((t) => el("option", { value: t, text: t })));
+  $("label-field-type").replaceChildren(...FIELD_TYPES.map((t) => el("option", { value: t, text: t })),
+    el("option", { value: TABLE, text: "table (rows of columns)" }));
+  $("label-field-type").addEventListener("change", showColumnsInput);
+  showColumnsInput();
   render();
   listModels();
   restore();
@@ -99,7 +104,7 @@ async function addFiles(chosen) {
   }
   for (const doc of project.docs.values()) if (doc.ocr && doc.state !== "reading") doc.state = "ready";
   if (!view.doc && project.docs.size) view.doc = [...project.docs.keys()][0];
-  if (!view.field) view.field = labelable()[0]?.fieldKey || null;
+  if (!view.field) choose(labelable()[0]?.fieldKey || null);
   status(notes.join("; "));
   render();
 }
@@ -129,13 +134,41 @@ async function readLayout(doc) {
 }
 
 function labelable() {
-  return project.fields.filter((f) => FIELD_TYPES.includes(f.fieldType));
+  return project.fields.filter((f) => FIELD_TYPES.includes(f.fieldType) || project.columns(f)?.length);
+}
+
+function showColumnsInput() {
+  $("label-columns-box").hidden = $("label-field-type").value !== TABLE;
+}
+
+// The chosen field, and the label path a word goes to: the field's key, or a table's cell
+// `<key>/<row>/<column>` (Azure's path for a dynamic table's cell).
+function chosen() {
+  return project.fields.find((f) => f.fieldKey === view.field) || null;
+}
+
+function choose(key) {
+  view.field = key;
+  const columns = project.columns(chosen());
+  if (columns && !columns.includes(view.column)) view.column = columns[0];
+}
+
+function currentPath() {
+  const field = chosen();
+  if (!field) return null;
+  const path = escapeKey(field.fieldKey);
+  return project.columns(field) ? `${path}/${view.row}/${escapeKey(view.column)}` : path;
 }
 
 function addField() {
   try {
-    view.field = project.addField($("label-field-name").value, $("label-field-type").value);
+    const type = $("label-field-type").value;
+    const name = $("label-field-name").value;
+    choose(type === TABLE ? project.addTable(name, $("label-field-columns").value.split(","))
+      : project.addField(name, type));
+    view.row = 0;
     $("label-field-name").value = "";
+    $("label-field-columns").value = "";
     status("");
   } catch (error) {
     status(error.message);
@@ -189,7 +222,7 @@ async function restore() {
         if (!doc.ocr && doc.file) queueLayout(doc);
       }
       view.doc = [...project.docs.keys()][0] || null;
-      view.field = labelable()[0]?.fieldKey || null;
+      choose(labelable()[0]?.fieldKey || null);
       status(`The project kept in this browser is back: ${project.fields.length} fields, ${project.docs.size} documents.`);
     }
   } catch (error) {
@@ -205,7 +238,7 @@ async function newProject() {
   await saved;
   await store.clear().catch(() => {});
   project = new Project();
-  Object.assign(view, { doc: null, page: 1, field: null, focus: -1, drag: null, renaming: null });
+  Object.assign(view, { doc: null, page: 1, field: null, row: 0, column: null, focus: -1, drag: null, renaming: null });
   view.images.clear();
   status("A new, empty project: the one before is no longer kept in this browser.");
   render();
@@ -252,33 +285,70 @@ function renderFields() {
   const doc = current();
   const rows = project.fields.map((field) => {
     const path = escapeKey(field.fieldKey);
-    const editable = FIELD_TYPES.includes(field.fieldType);
+    const columns = project.columns(field);
+    const editable = FIELD_TYPES.includes(field.fieldType) || !!(columns && columns.length);
     const label = doc ? doc.labels.find((l) => l.label === path) : null;
+    const cells = doc && columns ? doc.labels.filter((l) => l.label.startsWith(`${path}/`)) : [];
     const id = `label-field-${project.fields.indexOf(field)}`;
     const radio = el("input", { type: "radio", name: "label-field", id, value: field.fieldKey });
     radio.checked = field.fieldKey === view.field;
     radio.disabled = !editable;
-    radio.addEventListener("change", () => { view.field = field.fieldKey; renderPage(); });
-    const shown = label ? (label.labelType === "region" ? "(region)" : labelText(label)) : "";
+    radio.addEventListener("change", () => { choose(field.fieldKey); renderFields(); renderPage(); });
+    const rowsLabelled = new Set(cells.map((l) => l.label.split("/")[1])).size;
+    const shown = columns ? (rowsLabelled ? `${rowsLabelled} rows` : "")
+      : label ? (label.labelType === "region" ? "(region)" : labelText(label)) : "";
     const remove = linkButton("Delete", `Delete the field ${field.fieldKey}`);
     remove.addEventListener("click", () => {
       project.removeField(field.fieldKey);
-      if (view.field === field.fieldKey) view.field = labelable()[0]?.fieldKey || null;
+      if (view.field === field.fieldKey) choose(labelable()[0]?.fieldKey || null);
       render();
     });
     const clear = linkButton("Clear", `Clear ${field.fieldKey} on this document`);
-    clear.addEventListener("click", () => { clearLabel(doc, path); render(); });
-    clear.disabled = !label;
+    clear.addEventListener("click", () => {
+      clearLabel(doc, path);
+      if (columns) doc.labels = doc.labels.filter((l) => !l.label.startsWith(`${path}/`));
+      render();
+    });
+    clear.disabled = !label && !cells.length;
     const rename = linkButton("Rename", `Rename the field ${field.fieldKey}`);
     rename.addEventListener("click", () => { view.renaming = field.fieldKey; renderFields(); });
     const name = view.renaming === field.fieldKey ? renamer(field, id)
       : el("label", { for: id }, swatch(path),
         `${field.fieldKey} `, el("small", { text: editable ? field.fieldType : `${field.fieldType} (kept as loaded)` }));
+    const cellPicker = columns && field.fieldKey === view.field ? tableControls(field, columns, cells) : null;
     return el("li", { "data-field": field.fieldKey },
-      radio, name, el("span", { class: "label-value", text: shown }), clear, rename, remove);
+      radio, name, el("span", { class: "label-value", text: shown }), clear, rename, remove, cellPicker);
   });
   box.replaceChildren(el("fieldset", {}, el("legend", { text: "Label the words with" }),
     el("ul", { class: "label-fields" }, ...rows)));
+}
+
+// A chosen table: which cell the next words go to (row and column), and its cells on this document.
+function tableControls(field, columns, cells) {
+  const row = el("input", { id: "label-row", type: "number", min: "1", step: "1", size: "4" });
+  row.value = String(view.row + 1);
+  row.addEventListener("change", () => {
+    view.row = Math.max(0, (Number.parseInt(row.value, 10) || 1) - 1);
+    renderFields();
+  });
+  const column = el("select", { id: "label-column" }, ...columns.map((c) => el("option", { value: c, text: c })));
+  column.value = view.column;
+  column.addEventListener("change", () => { view.column = column.value; renderPage(); });
+  const count = Math.max(view.row + 1, ...cells.map((l) => Number(l.label.split("/")[1]) + 1));
+  const text = (r, c) => {
+    const cell = cells.find((l) => l.label === `${escapeKey(field.fieldKey)}/${r}/${escapeKey(c)}`);
+    return cell ? (cell.labelType === "region" ? "(region)" : labelText(cell)) : "";
+  };
+  const body = Array.from({ length: count }, (_, r) => el("tr", {}, el("th", { scope: "row", text: String(r + 1) }),
+    ...columns.map((c) => el("td", { text: text(r, c) }))));
+  return el("div", { class: "label-cell" },
+    el("label", { for: "label-row", text: "Row " }), row, " ",
+    el("label", { for: "label-column", text: "Column " }), column,
+    el("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": `${field.fieldKey} on this document` },
+      el("table", { class: "label-table" }, el("caption", { text: `${field.fieldKey} on this document` }),
+        el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Row" }),
+          ...columns.map((c) => el("th", { scope: "col", text: c })))),
+        el("tbody", {}, ...body))));
 }
 
 // The field's name as a text box: Enter (or leaving it) renames the field in every label, Escape keeps it.
@@ -409,7 +479,7 @@ function paint(canvas, doc, page) {
     const { from, to } = view.drag;
     g.setLineDash([6, 4]);
     g.lineWidth = 2;
-    g.strokeStyle = view.field ? colour(escapeKey(view.field)) : "#000";
+    g.strokeStyle = view.field ? colour(currentPath()) : "#000";
     g.strokeRect(from.x, from.y, to.x - from.x, to.y - from.y);
     g.setLineDash([]);
   }
@@ -485,7 +555,7 @@ function clicked(doc, page, canvas, point) {
 
 function toggle(doc, item) {
   if (!ready()) return;
-  const path = escapeKey(view.field);
+  const path = currentPath();
   if (labelOf(doc, item) === path) unassign(doc, item);
   else assign(doc, path, [item], (n) => items(doc, n));
   status(`${item.text}: ${labelOf(doc, item) || "no field"}`);
@@ -507,13 +577,13 @@ function drawn(doc, page, canvas, from, to) {
     const cy = (Math.min(...ys) + Math.max(...ys)) / 2;
     return cx >= left && cx <= right && cy >= top && cy <= bottom;
   });
-  const path = escapeKey(view.field);
+  const path = currentPath();
   if (inside.length) {
     assign(doc, path, inside, (n) => items(doc, n));
-    status(`${view.field}: ${inside.map((it) => it.text).join(" ")}`);
+    status(`${path}: ${inside.map((it) => it.text).join(" ")}`);
   } else {
     region(doc, path, page.pageNumber, [left, top, right, top, right, bottom, left, bottom]);
-    status(`${view.field}: a region with no word in it`);
+    status(`${path}: a region with no word in it`);
   }
   render();
 }

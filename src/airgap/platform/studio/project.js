@@ -11,9 +11,11 @@
 // JSON Schema identifiers that Azure's Studio writes into the files; names only, never fetched.
 export const FIELDS_SCHEMA = "https://schema.cognitiveservices.azure.com/formrecognizer/2021-03-01/fields.json";
 export const LABELS_SCHEMA = "https://schema.cognitiveservices.azure.com/formrecognizer/2021-03-01/labels.json";
-// The field types labelled here by words or regions; tables (array, object) loaded from a file are
-// kept as they are, with their labels, but not edited.
+// The field types labelled here by words or regions, and TABLE, a dynamic table (Azure's "array"
+// of row objects: `Items/<row>/<column>` labels, its columns in `definitions`); a fixed table
+// ("object" of rows) loaded from a file is kept as it is, with its labels, but not edited.
 export const FIELD_TYPES = ["string", "number", "date", "time", "integer", "selectionMark", "signature"];
+export const TABLE = "array";
 const SAME_BOX = 0.002; // page fraction: a label's box and a word's box are the same word
 
 // Label paths escape '~' and '/' in field keys as JSON Pointer does ("Total/Net" -> "Total~1Net").
@@ -42,6 +44,29 @@ export class Project {
     return name;
   }
 
+  // A dynamic table: an "array" field whose rows are objects of `columns` (strings), as Azure's
+  // Studio writes one: the row type in `definitions` under "<key>_object".
+  addTable(key, columns) {
+    const name = key.trim();
+    const names = columns.map((c) => c.trim()).filter(Boolean);
+    if (!name) throw new Error("Type a name for the table.");
+    if (this.fields.some((f) => f.fieldKey === name)) throw new Error(`There is a field named '${name}' already.`);
+    if (!names.length) throw new Error("Name the table's columns, separated by commas (Description, Quantity…).");
+    if (new Set(names).size !== names.length) throw new Error("Two of the columns have the same name.");
+    const itemType = `${name}_object`;
+    this.definitions[itemType] = { fieldKey: itemType, fieldType: "object", fieldFormat: "not-specified", itemType: null,
+      fields: names.map((c) => ({ fieldKey: c, fieldType: "string", fieldFormat: "not-specified" })) };
+    this.fields.push({ fieldKey: name, fieldType: TABLE, fieldFormat: "not-specified", itemType });
+    return name;
+  }
+
+  // A dynamic table's column names, or null for any other field.
+  columns(field) {
+    if (!field || field.fieldType !== TABLE) return null;
+    const row = this.definitions[field.itemType];
+    return row && Array.isArray(row.fields) ? row.fields.map((c) => c.fieldKey) : [];
+  }
+
   // A new name for a field, carried into every label of every document that uses it (the label
   // path is the escaped key, and a table's cells are `<key>/<row>/<column>` under it).
   renameField(from, to) {
@@ -65,6 +90,10 @@ export class Project {
   // A field goes with its labels in every document, as Azure's Studio does.
   removeField(key) {
     const path = escapeKey(key);
+    const field = this.fields.find((f) => f.fieldKey === key);
+    if (field && field.itemType && !this.fields.some((f) => f !== field && f.itemType === field.itemType)) {
+      delete this.definitions[field.itemType];
+    }
     this.fields = this.fields.filter((f) => f.fieldKey !== key);
     for (const doc of this.docs.values()) {
       doc.labels = doc.labels.filter((l) => l.label !== path && !l.label.startsWith(`${path}/`));
