@@ -143,6 +143,20 @@ def _around(boxes, margin: int = 12) -> tuple[int, int, int, int]:
             max(b[2] for b in boxes) + margin, max(b[3] for b in boxes) + margin)
 
 
+FIELDS = (("Customer", "string"), ("OrderNumber", "string"), ("Signature", "signature"))
+
+
+def _open_notes_with_fields(browser, paths: list[Path]) -> None:
+    """The notes opened (their layout read) and the three fields added."""
+    _choose_files(browser, "#label-files", paths)
+    browser.wait_for("document.body.dataset.label === 'idle' && [...document.querySelectorAll('#label-docs button')]"
+                     f".filter(b => b.textContent.includes('0 labelled')).length === {len(paths)}")
+    for name, kind in FIELDS:
+        browser.type_into("#label-field-name", name)
+        browser.evaluate(f"document.getElementById('label-field-type').value = {json.dumps(kind)}")
+        browser.click("#label-field-add")
+
+
 def _choose_field(browser, index: int) -> None:
     browser.click(f"#label-field-{index}")
 
@@ -190,14 +204,7 @@ def test_label_build_and_test_in_a_real_browser(server, browser, tmp_path):
     _open_label_tab(browser, server.url)
     tabs = browser.evaluate("[...document.querySelectorAll('#nav button')].map(b => b.textContent)")
     assert tabs == ["Document layout", "Label documents"]
-    _choose_files(browser, "#label-files", [tmp_path / "note1.png", tmp_path / "note2.png"])
-    browser.wait_for("document.body.dataset.label === 'idle' && [...document.querySelectorAll('#label-docs button')]"
-                     ".filter(b => b.textContent.includes('0 labelled')).length === 2")
-
-    for name, kind in (("Customer", "string"), ("OrderNumber", "string"), ("Signature", "signature")):
-        browser.type_into("#label-field-name", name)
-        browser.evaluate(f"document.getElementById('label-field-type').value = {json.dumps(kind)}")
-        browser.click("#label-field-add")
+    _open_notes_with_fields(browser, [tmp_path / "note1.png", tmp_path / "note2.png"])
     assert browser.evaluate("[...document.querySelectorAll('#label-fields li')].map(l => l.dataset.field)") == \
         ["Customer", "OrderNumber", "Signature"]
 

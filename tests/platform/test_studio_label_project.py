@@ -22,6 +22,7 @@ from tests.platform.test_studio_label import (
     _drag,
     _downloaded_zip,
     _open_label_tab,
+    _open_notes_with_fields,
     _table,
     render,
     server,  # noqa: F401 - the module's document server fixture
@@ -61,13 +62,7 @@ def _labelled_project(browser, url: str, tmp_path) -> dict:
         (tmp_path / name).write_bytes(png)
         notes[name] = {"png": png, "boxes": boxes, "shift": shift}
     _open_label_tab(browser, url)
-    _choose_files(browser, "#label-files", [tmp_path / name for name in notes])
-    browser.wait_for("document.body.dataset.label === 'idle' && [...document.querySelectorAll('#label-docs button')]"
-                     ".filter(b => b.textContent.includes('0 labelled')).length === 2")
-    for name, kind in (("Customer", "string"), ("OrderNumber", "string"), ("Signature", "signature")):
-        browser.type_into("#label-field-name", name)
-        browser.evaluate(f"document.getElementById('label-field-type').value = {json.dumps(kind)}")
-        browser.click("#label-field-add")
+    _open_notes_with_fields(browser, [tmp_path / name for name in notes])
     for name in notes:
         _choose_doc(browser, name)
         _choose_field(browser, 0)
